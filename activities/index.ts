@@ -1,0 +1,22 @@
+/**
+ * The activity factory: every activity of `RequestActivities`, built from
+ * the dependencies it receives (`createActivities({ db, mailer, clock, … })`).
+ */
+import type { RequestActivities } from '../contracts/activities';
+import { createAssignmentActivities } from './assignment';
+import type { ActivityDependencies } from './dependencies';
+import { createNotificationActivities } from './notifications/notify';
+import { createRequestActivities } from './requests';
+import { createVersionActivities } from './versions';
+
+export type { ActivityDependencies, Clock } from './dependencies';
+export { systemClock } from './dependencies';
+
+export function createActivities(deps: ActivityDependencies): RequestActivities {
+  return {
+    ...createVersionActivities(deps),
+    ...createRequestActivities(deps),
+    ...createAssignmentActivities(deps),
+    ...createNotificationActivities(deps),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * E-mail templates: one Handlebars file per template and language under
+ * templates/, each wrapped in the shared layout and defining its subject as
+ * an inline partial. The plain-text part is derived from the HTML.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { convert } from 'html-to-text';
+import type { NotificationTemplate } from '../../contracts/activities';
+import type { Language } from '../../contracts/request';
+
+const TEMPLATE_DIR = path.join(__dirname, 'templates');
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const engine = Handlebars.create();
+engine.registerPartial('layout', readFileSync(path.join(TEMPLATE_DIR, 'layout.html.hbs'), 'utf8'));
+
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+function template(name: NotificationTemplate, language: Language): Handlebars.TemplateDelegate {
+  const key = `${name}.${language}`;
+  let delegate = compiled.get(key);
+  if (!delegate) {
+    const source = readFileSync(path.join(TEMPLATE_DIR, `${key}.html.hbs`), 'utf8');
+    delegate = engine.compile(source, { strict: true });
+    compiled.set(key, delegate);
+  }
+  return delegate;
+}
+
+export function renderEmail(name: NotificationTemplate, language: Language, context: object): RenderedEmail {
+  const html = template(name, language)({ ...context, language });
+  const title = /<title>([\s\S]*?)<\/title>/.exec(html)?.[1] ?? '';
+  const subject = convert(title, { wordwrap: false }).trim();
+  const body = html.replace(/<head>[\s\S]*?<\/head>/, '');
+  return { subject, html, text: convert(body, { wordwrap: 78 }) };
+}

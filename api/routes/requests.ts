@@ -1,0 +1,122 @@
+/** `/api/requests`: intake, reading a request, and its actions (api.md "Routes", "Actions"). */
+import { Router, type Request } from 'express';
+import { actsAsSupervisor } from '../../contracts/actor';
+import type { RequestDocument } from '../../contracts/request';
+import { initialDocument } from '../../rules/request-document';
+import { acknowledgeUpdate } from '../../workflows/definitions';
+import { actorOf, requireRole, staffOf, type StaffPrincipal } from '../auth';
+import type { ApiDependencies } from '../dependencies';
+import { forbiddenError, notFound, parseOrThrow, unavailable, validationFailed } from '../errors';
+import { recordIntake, startRequestWorkflow } from '../intake';
+import { presentForStaff } from '../presenter';
+import { AcknowledgeBody, IntakeBody, RequestIdParam } from '../schemas';
+import { performAction, queryState } from '../workflow-calls';
+
+/** Every action of api.md this release performs: its body, who may call it, its Update. */
+const ACTIONS = {
+  acknowledge: { roles: ['agent'], body: AcknowledgeBody, update: acknowledgeUpdate },
+} as const;
+
+/** How long intake waits for the workflow's first steps (priority, assignee) before answering. */
+const INTAKE_SETTLE_MS = 5_000;
+
+function idempotencyKeyOf(req: Request): string | null {
+  const key = req.get('idempotency-key');
+  if (key === undefined) return null;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw validationFailed([{ path: 'headers.Idempotency-Key', message: 'printable ASCII, at most 200 characters' }]);
+  }
+  return key;
+}
+
+function ifMatchOf(req: Request): number | undefined {
+  const header = req.get('if-match');
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  if (!match) throw validationFailed([{ path: 'headers.If-Match', message: 'a request version, e.g. "7"' }]);
+  return Number(match[1]);
+}
+
+/** Agents see the requests they hold, and leads their group's; other staff see all. */
+function inScope(staff: StaffPrincipal, doc: RequestDocument): boolean {
+  if (staff.role !== 'agent') return true;
+  if (doc.assignee?.id === staff.agentId) return true;
+  return staff.lead && doc.assignee !== null && doc.assignee.group === staff.group;
+}
+
+export function requestRoutes({ db, temporal, config }: ApiDependencies): Router {
+  const router = Router();
+
+  router.post('/', requireRole('intake', 'supervisor', 'admin'), async (req, res) => {
+    const staff = staffOf(req);
+    const body = parseOrThrow(IntakeBody, req.body, '');
+    const idempotencyKey = idempotencyKeyOf(req) ?? body.externalId ?? null;
+    const outcome = await recordIntake(db, {
+      body,
+      staff,
+      idempotencyKey,
+      now: new Date(),
+      timeZone: config.businessTimeZone,
+    });
+    try {
+      await startRequestWorkflow(temporal, outcome);
+    } catch {
+      throw unavailable(
+        `request ${outcome.requestId} is recorded but its workflow could not be started; retry with the same Idempotency-Key`,
+        idempotencyKey ? 'not_applied' : 'unknown',
+      );
+    }
+    const doc = await settledDocument(outcome.requestId, initialDocument(outcome.input));
+    res
+      .status(outcome.created ? 201 : 200)
+      .location(`/api/requests/${outcome.requestId}`)
+      .set('ETag', `"${doc.version}"`)
+      .json(await presentForStaff(db, doc));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const staff = staffOf(req);
+    const id = parseOrThrow(RequestIdParam, req.params.id, 'id');
+    const doc = await queryState(temporal, id);
+    if (!inScope(staff, doc)) throw forbiddenError('this request is outside your scope');
+    res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc));
+  });
+
+  router.post('/:id/actions/:action', async (req, res) => {
+    const staff = staffOf(req);
+    const name = req.params.action;
+    const action = Object.prototype.hasOwnProperty.call(ACTIONS, name) ? ACTIONS[name as keyof typeof ACTIONS] : undefined;
+    if (!action) throw notFound(`no action ${name}`);
+    if (!(action.roles as readonly string[]).includes(staff.role) && !actsAsSupervisor(actorOf(staff))) {
+      throw forbiddenError(`${name} needs the role ${action.roles.join(' or ')}`);
+    }
+    const id = parseOrThrow(RequestIdParam, req.params.id, 'id');
+    const input = parseOrThrow(action.body, req.body ?? {}, '');
+    const doc = await performAction(
+      temporal,
+      id,
+      action.update,
+      { actor: actorOf(staff), ifMatch: ifMatchOf(req), input },
+      idempotencyKeyOf(req),
+    );
+    res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc));
+  });
+
+  /** The document once the workflow has assigned the request, or as it stands after a short wait. */
+  async function settledDocument(requestId: string, fallback: RequestDocument): Promise<RequestDocument> {
+    const deadline = Date.now() + INTAKE_SETTLE_MS;
+    let latest = fallback;
+    while (Date.now() < deadline) {
+      try {
+        latest = await queryState(temporal, requestId);
+        if (latest.stage !== 'received') return latest;
+      } catch {
+        // Not answering yet (its first workflow task is still to run): keep waiting.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return latest;
+  }
+
+  return router;
+}

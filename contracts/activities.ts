@@ -1,0 +1,77 @@
+/**
+ * The activity interface: names and argument/result types. Workflows call
+ * these through `proxyActivities<RequestActivities>`; `createActivities`
+ * implements them. Arguments carry ids, never contact data.
+ */
+import type { CalendarSnapshot } from './calendar';
+import type { PolicySnapshot } from './policy';
+import type { CustomerRequestInput, CustomerTier, RequestDocument } from './request';
+
+export interface RecordRequestInput {
+  request: CustomerRequestInput;
+  document: RequestDocument;
+}
+
+export interface AssignAgentInput {
+  requestId: string;
+  customerId: string;
+  /** The group the policy routes the request type to. */
+  groupId: string;
+  tier: CustomerTier;
+  /** Agents who missed this request's first response, skipped on reassignment. */
+  excludeAgentIds: string[];
+}
+
+export type AssignmentResult =
+  | { outcome: 'assigned'; agentId: string; groupId: string }
+  | { outcome: 'nobody_eligible'; groupId: string };
+
+/** Who a notification goes to; the activity resolves addresses and language from PostgreSQL. */
+export type NotificationRecipient =
+  | { kind: 'customer'; customerId: string }
+  | { kind: 'agent'; agentId: string }
+  | { kind: 'groupLead'; groupId: string }
+  | { kind: 'policyAddress'; name: 'supervisors' | 'headOfService' };
+
+export const NotificationTemplate = [
+  'receipt-notice',
+  'assignment',
+  'first-response',
+  'nobody-eligible',
+  'deadline-escalation',
+] as const;
+export type NotificationTemplate = (typeof NotificationTemplate)[number];
+
+export interface NotifyInput {
+  requestId: string;
+  /** The workflow's own event counter; with template and recipient it keys the notification. */
+  eventSeq: number;
+  template: NotificationTemplate;
+  recipients: NotificationRecipient[];
+  /** Template parameters: ids, deadline names and instants, never personal data. */
+  facts: Record<string, string | number | boolean | null>;
+}
+
+export interface NotifyResult {
+  /** Keys sent by this attempt; keys sent before are skipped. */
+  sent: string[];
+  skipped: string[];
+  /** Recipients with no address (a group without a lead, say). */
+  unresolved: string[];
+}
+
+export interface RecordStateInput {
+  document: RequestDocument;
+}
+
+export interface RequestActivities {
+  /** The policy version the request started with (the API picks the newest at intake). */
+  loadPolicy(input: { version: number }): Promise<PolicySnapshot>;
+  /** The newest calendar version, limited to the days from `from` to 400 days later. */
+  loadCalendar(input: { from: string }): Promise<CalendarSnapshot>;
+  recordRequest(input: RecordRequestInput): Promise<void>;
+  assignAgent(input: AssignAgentInput): Promise<AssignmentResult>;
+  /** Keeps the request read model in PostgreSQL in step with the workflow. */
+  recordState(input: RecordStateInput): Promise<void>;
+  notify(input: NotifyInput): Promise<NotifyResult>;
+}

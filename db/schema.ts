@@ -1,0 +1,129 @@
+/** Kysely's view of the tables the migrations create. */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ServiceGroupsTable {
+  id: string;
+  name_zh: string;
+  name_en: string;
+  created_at: CreatedAt;
+}
+
+export interface AgentsTable {
+  id: string;
+  name: string;
+  email: string;
+  language: Generated<string>;
+  group_id: string;
+  senior: Generated<boolean>;
+  lead: Generated<boolean>;
+  active: Generated<boolean>;
+  capacity: Generated<number>;
+  reviewer_areas: Generated<string[]>;
+  open_requests: Generated<number>;
+  last_assigned_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CustomersTable {
+  id: string;
+  name: string;
+  email: string;
+  phone: string;
+  tier: string;
+  language: Generated<string>;
+  advisor_id: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface RequestCountersTable {
+  year: number;
+  last_sequence: number;
+}
+
+export interface RequestsTable {
+  id: string;
+  customer_id: string;
+  external_id: string | null;
+  channel: string;
+  type: string;
+  description: string;
+  expected_outcome: string | null;
+  urgency: string;
+  emotion: string;
+  complexity: string;
+  priority: string;
+  priority_overridden_by: string | null;
+  stage: string;
+  sub_stage: string | null;
+  status: string;
+  assignee_id: string | null;
+  group_id: string | null;
+  policy_version: number;
+  calendar_version: number;
+  recorded_by: Json<unknown>;
+  document: Json<unknown>;
+  version: number;
+  created_at: Timestamp;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  closed_at: NullableTimestamp;
+}
+
+export interface IntakeKeysTable {
+  key: string;
+  body_hash: string;
+  request_id: string;
+  input: Json<unknown>;
+  created_at: CreatedAt;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  token_hash: string;
+  role: string;
+  agent_id: string | null;
+  expires_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface NotificationsTable {
+  key: string;
+  request_id: string;
+  template: string;
+  recipient_id: string;
+  message_id: string;
+  status: 'pending' | 'sent';
+  created_at: CreatedAt;
+  sent_at: NullableTimestamp;
+}
+
+export interface VersionedDocumentTable {
+  version: number;
+  document: Json<unknown>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  service_groups: ServiceGroupsTable;
+  agents: AgentsTable;
+  customers: CustomersTable;
+  request_counters: RequestCountersTable;
+  requests: RequestsTable;
+  intake_keys: IntakeKeysTable;
+  api_tokens: ApiTokensTable;
+  notifications: NotificationsTable;
+  policies: VersionedDocumentTable;
+  calendars: VersionedDocumentTable;
+}
+
+export type AgentRow = Selectable<AgentsTable>;
+export type NewAgent = Insertable<AgentsTable>;
+export type CustomerRow = Selectable<CustomersTable>;

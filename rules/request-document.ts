@@ -1,0 +1,42 @@
+/**
+ * The request document as it stands at intake, before any step ran. Pure:
+ * the workflow starts from it, and the API answers with it while the
+ * workflow has not yet taken its first step.
+ */
+import type { CustomerRequestInput, RequestDocument } from '../contracts/request';
+import { derivePriority } from './priority';
+
+export function initialDocument(input: CustomerRequestInput): RequestDocument {
+  const { intake } = input;
+  return {
+    id: input.requestId,
+    stage: 'received',
+    subStage: null,
+    status: 'open',
+    resolution: null,
+    followUp: null,
+    priority: intake.priorityOverride ?? derivePriority({ ...intake, tier: input.customerTier }),
+    type: intake.type,
+    channel: intake.channel,
+    urgency: intake.urgency,
+    emotion: intake.emotion,
+    // A suggestion always takes the simple path (process.md "Paths and stages").
+    complexity: intake.type === 'suggestion' ? 'simple' : intake.complexity,
+    customer: { id: input.customerId, tier: input.customerTier },
+    assignee: null,
+    createdAt: input.recordedAt,
+    closedAt: null,
+    deadlines: [],
+    voidSheets: 0,
+    rejections: 0,
+    reassignments: 0,
+    sheet: null,
+    solution: null,
+    delivery: null,
+    feedback: null,
+    policyVersion: input.policyVersion,
+    /** Unknown until the workflow took its calendar snapshot. */
+    calendarVersion: 0,
+    version: 1,
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * Workflow `customerRequest`: one customer request (客户需求) from intake on.
+ * It records the request, sends the receipt notice (受理通知), assigns an
+ * agent and holds the first-response deadline as a durable timer. Later
+ * stages build on this story (issues 4 and 5).
+ */
+import {
+  condition,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { NotificationRecipient, NotificationTemplate, NotifyInput, RequestActivities } from '../contracts/activities';
+import type { CalendarSnapshot } from '../contracts/calendar';
+import { forbidden, invalidTransition, preconditionFailed } from '../contracts/failures';
+import type { PolicyDeadlineId, WorkflowPolicy } from '../contracts/policy';
+import type { CustomerRequestInput, DeadlineEntry, RequestDocument, Stage, SubStage } from '../contracts/request';
+import { SearchAttribute, Timeouts } from '../contracts/temporal';
+import { deadlineDuration } from '../rules/deadlines';
+import { initialDocument } from '../rules/request-document';
+import { dueAt } from '../rules/working-days';
+import { acknowledgeUpdate, stateQuery, type ActionCommand } from './definitions';
+
+const activityOptions: ActivityOptions = {
+  startToCloseTimeout: Timeouts.activityStartToClose,
+  // No attempt limit: a database or mail server outage delays a step, never loses it.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+};
+const activities = proxyActivities<RequestActivities>(activityOptions);
+
+/** Runs an activity with a summary naming the step, for the Temporal UI. */
+function step(summary: string): ActivityOptions {
+  return { ...activityOptions, summary };
+}
+
+export async function customerRequest(input: CustomerRequestInput): Promise<RequestDocument> {
+  const request = new OpenRequest(input);
+  setHandler(stateQuery, () => request.doc);
+  setHandler(acknowledgeUpdate, (command) => request.acknowledge(command), {
+    validator: (command) => request.validateAcknowledge(command),
+  });
+
+  const policySnapshot = await activities.loadPolicy.executeWithOptions(step('load policy version'), [
+    { version: input.policyVersion },
+  ]);
+  const calendar = await activities.loadCalendar.executeWithOptions(step('load calendar snapshot'), [
+    { from: input.recordedAt },
+  ]);
+  request.adopt(policySnapshot.version, policySnapshot.policy, calendar);
+
+  await activities.recordRequest.executeWithOptions(step('record request'), [{ request: input, document: request.doc }]);
+  await request.notify('receipt-notice', [{ kind: 'customer', customerId: input.customerId }]);
+
+  await request.assign();
+  await request.awaitFirstResponse();
+
+  // The stages after the first response are built on top of this (issues 4 and 5).
+  await condition(() => request.doc.status !== 'open');
+  return request.doc;
+}
+
+/** The request's state and the steps that change it. */
+class OpenRequest {
+  readonly doc: RequestDocument;
+  private policy!: WorkflowPolicy;
+  private calendar!: CalendarSnapshot;
+  /** Numbers notification events; with template and recipient it keys each e-mail. */
+  private eventSeq = 0;
+  /** Staff-side deadlines missed whose action is still owed (the `Overdue` attribute). */
+  private readonly overdueActions = new Set<string>();
+  private lastEscalatedAt: Date | null = null;
+
+  constructor(input: CustomerRequestInput) {
+    this.doc = initialDocument(input);
+  }
+
+  adopt(policyVersion: number, policy: WorkflowPolicy, calendar: CalendarSnapshot): void {
+    this.policy = policy;
+    this.calendar = calendar;
+    this.doc.policyVersion = policyVersion;
+    this.doc.calendarVersion = calendar.version;
+    this.publish();
+  }
+
+  async assign(): Promise<void> {
+    const groupId = this.policy.routing[this.doc.type];
+    let toldNobodyEligible = false;
+    for (;;) {
+      const result = await activities.assignAgent.executeWithOptions(step('assign an agent'), [
+        { requestId: this.doc.id, customerId: this.doc.customer.id, groupId, tier: this.doc.customer.tier, excludeAgentIds: [] },
+      ]);
+      if (result.outcome === 'assigned') {
+        this.doc.assignee = { id: result.agentId, group: result.groupId };
+        this.moveTo('assigned');
+        return;
+      }
+      if (!toldNobodyEligible) {
+        toldNobodyEligible = true;
+        await this.notify('nobody-eligible', [
+          { kind: 'groupLead', groupId: result.groupId },
+          { kind: 'policyAddress', name: 'supervisors' },
+        ]);
+      }
+      const retry = this.policy.assignmentRetry;
+      const retryAt = dueAt(retry, new Date(), this.calendar);
+      await sleep(retryAt.getTime() - Date.now(), { summary: 'assignment retry: nobody eligible' });
+    }
+  }
+
+  /** Waits for the assignee's acknowledgement (the first response) or the deadline. */
+  async awaitFirstResponse(): Promise<void> {
+    const deadline = this.arm('firstResponse');
+    await this.recordState();
+    await this.notify('assignment', [{ kind: 'agent', agentId: this.doc.assignee!.id }], {
+      deadline: deadline.name,
+      dueAt: deadline.dueAt,
+    });
+    const answered = await condition(
+      () => this.doc.stage !== 'assigned',
+      Math.max(0, Date.parse(deadline.dueAt) - Date.now()),
+      { summary: 'firstResponse deadline' },
+    );
+    if (!answered) {
+      // The workflow's own order of events decides: an acknowledgement
+      // accepted before the timer fired has already met the deadline.
+      this.miss(deadline);
+      await this.recordState();
+      await this.notify('deadline-escalation', [{ kind: 'groupLead', groupId: this.doc.assignee!.group }], {
+        deadline: deadline.name,
+        dueAt: deadline.dueAt,
+      });
+      await condition(() => this.doc.stage !== 'assigned');
+    }
+    await this.recordState();
+    await this.notify('first-response', [{ kind: 'customer', customerId: this.doc.customer.id }], {
+      link: 'first-contact-rating',
+    });
+  }
+
+  validateAcknowledge(command: ActionCommand<unknown>): void {
+    const { actor } = command;
+    if (actor.kind !== 'staff' || actor.agentId === null || actor.agentId !== this.doc.assignee?.id) {
+      throw forbidden('only the assignee acknowledges a request');
+    }
+    this.checkVersion(command);
+    if (this.doc.stage !== 'assigned') {
+      throw invalidTransition(`acknowledge is not allowed in stage ${this.doc.stage}`, {
+        stage: this.doc.stage,
+        subStage: this.doc.subStage,
+        allowed: this.allowedActions(),
+      });
+    }
+  }
+
+  /** Changes state only; the main flow sends what follows, so the Update answers at once. */
+  acknowledge(_command: ActionCommand<unknown>): RequestDocument {
+    this.meet('firstResponse');
+    if (this.doc.complexity === 'emergency') this.moveTo('solution_design', 'drafting');
+    else this.moveTo('analysis');
+    return this.doc;
+  }
+
+  /** The actions open in the current state (the full state machine is issue 4's). */
+  private allowedActions(): string[] {
+    return this.doc.stage === 'assigned' ? ['acknowledge'] : [];
+  }
+
+  private checkVersion(command: ActionCommand<unknown>): void {
+    if (command.ifMatch !== undefined && command.ifMatch !== this.doc.version) {
+      throw preconditionFailed(command.ifMatch, this.doc.version);
+    }
+  }
+
+  private arm(name: PolicyDeadlineId): DeadlineEntry {
+    const duration = deadlineDuration(this.policy, name, { priority: this.doc.priority, tier: this.doc.customer.tier });
+    const entry: DeadlineEntry = { name, dueAt: dueAt(duration, new Date(), this.calendar).toISOString(), state: 'pending' };
+    this.doc.deadlines.push(entry);
+    this.changed();
+    return entry;
+  }
+
+  private meet(name: PolicyDeadlineId): void {
+    for (const entry of this.doc.deadlines) {
+      if (entry.name === name && entry.state === 'pending') entry.state = 'met';
+    }
+    // A missed deadline stays missed for the KPIs, but its action is no longer owed.
+    this.overdueActions.delete(name);
+    this.changed();
+  }
+
+  private miss(entry: DeadlineEntry): void {
+    entry.state = 'missed';
+    this.overdueActions.add(entry.name);
+    this.lastEscalatedAt = new Date();
+    this.changed();
+  }
+
+  private moveTo(stage: Stage, subStage: SubStage | null = null): void {
+    this.doc.stage = stage;
+    this.doc.subStage = subStage;
+    this.changed();
+  }
+
+  private changed(): void {
+    this.doc.version += 1;
+    this.publish();
+  }
+
+  /** Keeps search attributes and the current details in step with the document. */
+  private publish(): void {
+    const { doc } = this;
+    const pending = doc.deadlines.filter((d) => d.state === 'pending').sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    const next = pending[0];
+    upsertSearchAttributes([
+      { key: SearchAttribute.RequestStage, value: doc.stage },
+      { key: SearchAttribute.RequestSubStage, value: doc.subStage },
+      { key: SearchAttribute.RequestStatus, value: doc.status },
+      { key: SearchAttribute.Priority, value: doc.priority },
+      { key: SearchAttribute.RequestType, value: doc.type },
+      { key: SearchAttribute.CustomerTier, value: doc.customer.tier },
+      { key: SearchAttribute.CustomerId, value: doc.customer.id },
+      { key: SearchAttribute.AssignedGroup, value: doc.assignee?.group ?? null },
+      { key: SearchAttribute.AssignedAgent, value: doc.assignee?.id ?? null },
+      { key: SearchAttribute.NextDeadline, value: next ? new Date(next.dueAt) : null },
+      { key: SearchAttribute.LastEscalatedAt, value: this.lastEscalatedAt },
+      { key: SearchAttribute.Overdue, value: this.overdueActions.size > 0 },
+    ]);
+    const holder = doc.assignee ? `agent ${doc.assignee.id} (${doc.assignee.group})` : 'unassigned';
+    const due = next ? `${next.name} due ${next.dueAt}` : 'nothing due';
+    const overdue = this.overdueActions.size > 0 ? ` · OVERDUE: ${[...this.overdueActions].join(', ')}` : '';
+    setCurrentDetails(`${doc.stage}${doc.subStage ? `/${doc.subStage}` : ''} · ${holder} · ${due}${overdue}`);
+  }
+
+  private async recordState(): Promise<void> {
+    await activities.recordState.executeWithOptions(step(`record state: ${this.doc.stage}`), [{ document: this.doc }]);
+  }
+
+  async notify(
+    template: NotificationTemplate,
+    recipients: NotificationRecipient[],
+    facts: NotifyInput['facts'] = {},
+  ): Promise<void> {
+    this.eventSeq += 1;
+    await activities.notify.executeWithOptions(step(`e-mail: ${template}`), [
+      { requestId: this.doc.id, eventSeq: this.eventSeq, template, recipients, facts },
+    ]);
+  }
+}

@@ -1,0 +1,2 @@
+/** The worker's workflow bundle: every workflow type of the task queue. */
+export { customerRequest } from './customer-request';

@@ -13,6 +13,7 @@ import {
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { NotificationRecipient, NotificationTemplate, NotifyInput, RequestActivities } from '../contracts/activities';
 import type { CalendarSnapshot } from '../contracts/calendar';
 import { forbidden, invalidTransition, preconditionFailed } from '../contracts/failures';
@@ -72,6 +73,8 @@ class OpenRequest {
   /** Staff-side deadlines missed whose action is still owed (the `Overdue` attribute). */
   private readonly overdueActions = new Set<string>();
   private lastEscalatedAt: Date | null = null;
+  /** The search-attribute values last upserted, by key. */
+  private readonly published = new Map<string, unknown>();
 
   constructor(input: CustomerRequestInput) {
     this.doc = initialDocument(input);
@@ -214,7 +217,7 @@ class OpenRequest {
     const { doc } = this;
     const pending = doc.deadlines.filter((d) => d.state === 'pending').sort((a, b) => a.dueAt.localeCompare(b.dueAt));
     const next = pending[0];
-    upsertSearchAttributes([
+    const attributes: SearchAttributeUpdatePair[] = [
       { key: SearchAttribute.RequestStage, value: doc.stage },
       { key: SearchAttribute.RequestSubStage, value: doc.subStage },
       { key: SearchAttribute.RequestStatus, value: doc.status },
@@ -227,7 +230,15 @@ class OpenRequest {
       { key: SearchAttribute.NextDeadline, value: next ? new Date(next.dueAt) : null },
       { key: SearchAttribute.LastEscalatedAt, value: this.lastEscalatedAt },
       { key: SearchAttribute.Overdue, value: this.overdueActions.size > 0 },
-    ]);
+    ];
+    // Only what changed; a null unsets an attribute, and one never set needs no unsetting.
+    const changed = attributes.filter(({ key, value }) => {
+      const before = this.published.get(key.name) ?? null;
+      const now = value instanceof Date ? value.toISOString() : value;
+      this.published.set(key.name, now);
+      return now !== before;
+    });
+    if (changed.length > 0) upsertSearchAttributes(changed);
     const holder = doc.assignee ? `agent ${doc.assignee.id} (${doc.assignee.group})` : 'unassigned';
     const due = next ? `${next.name} due ${next.dueAt}` : 'nothing due';
     const overdue = this.overdueActions.size > 0 ? ` · OVERDUE: ${[...this.overdueActions].join(', ')}` : '';

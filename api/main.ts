@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfig } from '../config';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createDatabase } from '../db/database';
+import { ensureAdminToken } from './auth';
 import { startApi } from './server';
 
 async function main(): Promise<void> {
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   const logger = pino({ level: config.logLevel });
   const db = createDatabase(config.databaseUrl);
+  if (config.adminToken) await ensureAdminToken(db, config.adminToken);
   const connection = await Connection.connect(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const api = await startApi({ db, temporal, config, logger }, config.port, '0.0.0.0');

@@ -19,6 +19,10 @@ export const BusinessCalendar = z
     /** Local time, `HH:MM`. */
     endOfBusiness: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
   })
+  .refine((c) => new Set(c.weekendDays).size < 7, {
+    message: 'at least one weekday must be a working day',
+    path: ['weekendDays'],
+  })
   .refine((c) => !c.holidays.some((d) => c.makeUpWorkingDays.includes(d)), {
     message: 'a day cannot be both a holiday and a make-up working day',
     path: ['makeUpWorkingDays'],

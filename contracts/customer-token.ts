@@ -48,8 +48,10 @@ export function verifyCustomerToken(token: string, secret: string, now: Date): C
   const parts = token.split('.');
   if (parts.length !== 2 || !parts[0] || !parts[1]) return { valid: false, reason: 'malformed' };
   const [payload, given] = parts as [string, string];
-  const expected = signature(payload, secret);
-  const givenBytes = Buffer.from(given, 'base64url');
+  // Compared as text: base64url decoding ignores stray characters, and one
+  // token must have one spelling (rate limits are keyed by it).
+  const expected = Buffer.from(signature(payload, secret).toString('base64url'));
+  const givenBytes = Buffer.from(given);
   if (givenBytes.length !== expected.length || !timingSafeEqual(givenBytes, expected)) {
     return { valid: false, reason: 'bad_signature' };
   }

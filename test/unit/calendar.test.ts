@@ -95,4 +95,10 @@ describe('the BusinessCalendar schema', () => {
     const { holidays: _h, ...withoutHolidays } = DEFAULT_CALENDAR;
     expect(BusinessCalendar.safeParse(withoutHolidays).success).toBe(false);
   });
+
+  it('refuses a calendar without a single working weekday', () => {
+    const result = BusinessCalendar.safeParse({ ...DEFAULT_CALENDAR, weekendDays: [1, 2, 3, 4, 5, 6, 7] });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toContain('weekendDays');
+  });
 });

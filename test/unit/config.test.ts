@@ -128,6 +128,12 @@ describe('loadConfig', () => {
       expectConfigError(() => loadConfig({ METRICS_PORT: 'nine' }), 'METRICS_PORT');
     });
 
+    it('an empty port, rather than a random one', () => {
+      expectConfigError(() => loadConfig({ PORT: '' }), 'PORT');
+      expectConfigError(() => loadConfig({ METRICS_PORT: ' ' }), 'METRICS_PORT');
+      expectConfigError(() => loadLocalSystemConfig({ LOCAL_DB_PORT: '' }), 'LOCAL_DB_PORT');
+    });
+
     it('a DATABASE_URL that is not postgres://', () => {
       const error = expectConfigError(() => loadConfig({ DATABASE_URL: 'mysql://db/service' }), 'DATABASE_URL');
       expect(error.message).toContain('postgres://');

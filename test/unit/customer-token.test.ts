@@ -103,6 +103,13 @@ describe('a tampered customer token', () => {
   });
 });
 
+describe('one spelling per customer token', () => {
+  it.each(['!', '=', '*', '%20'])('refuses a signed token with %s appended to its signature', (extra) => {
+    const token = signCustomerToken(sheetClaims, SECRET);
+    expect(verifyCustomerToken(`${token}${extra}`, SECRET, now)).toEqual({ valid: false, reason: 'bad_signature' });
+  });
+});
+
 describe('an expired customer token', () => {
   const token = signCustomerToken(sheetClaims, SECRET);
   const expiry = new Date(sheetClaims.expiresAt * 1000);

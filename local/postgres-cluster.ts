@@ -2,7 +2,8 @@
  * A real PostgreSQL server from Debian's binaries in a throwaway (or kept)
  * cluster: initdb into a folder, a free loopback port, trust auth. Tests use
  * it with fsync off. initdb and postgres refuse to run as root, so as root
- * they run as the `postgres` user.
+ * they run as the `postgres` user (spawned with its uid, so signals reach the
+ * server itself).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -30,9 +31,14 @@ export function postgresBinDir(): string {
 
 const runningAsRoot = (): boolean => process.getuid?.() === 0;
 
-/** The command line, run as `postgres` when we are root. */
-function asServerUser(command: string, args: string[]): [string, string[]] {
-  return runningAsRoot() ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+/** As root, the uid and gid of the `postgres` user, for the server's processes to run as. */
+function serverUser(): { uid: number; gid: number } | Record<string, never> {
+  if (!runningAsRoot()) return {};
+  const id = (flag: string): number => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const uid = id('-u');
+  const gid = id('-g');
+  if (!Number.isInteger(uid) || uid === 0) throw new Error('running as root needs a `postgres` user (Debian\'s postgresql package creates it)');
+  return { uid, gid };
 }
 
 export interface PostgresClusterOptions {
@@ -47,13 +53,15 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
   const bin = postgresBinDir();
   const throwaway = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'pg-cluster-'));
+  const user = serverUser();
   if (runningAsRoot()) spawnSync('chown', ['-R', 'postgres:postgres', dataDir], { stdio: 'inherit' });
 
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    const [cmd, args] = asServerUser(path.join(bin, 'initdb'), [
-      '-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-instructions',
-    ]);
-    const init = spawnSync(cmd, args, { encoding: 'utf8' });
+    const init = spawnSync(
+      path.join(bin, 'initdb'),
+      ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-instructions'],
+      { encoding: 'utf8', cwd: dataDir, ...user },
+    );
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   }
 
@@ -64,8 +72,11 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     '-c', 'max_connections=200',
     ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
   ];
-  const [cmd, args] = asServerUser(path.join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...settings]);
-  const server: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const server: ChildProcess = spawn(path.join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...settings], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: dataDir,
+    ...user,
+  });
   let log = '';
   server.stderr?.on('data', (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4_000);

@@ -1,0 +1,54 @@
+/**
+ * Replays every committed history (test/histories/*.json, recorded by
+ * `npm run record-histories`) against today's workflow code: a change that
+ * would break a running request fails here, before it ships.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
+
+const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
+const recorded = readdirSync(HISTORIES_DIR)
+  .filter((file) => file.endsWith('.json'))
+  .sort()
+  .map((file) => ({
+    workflowId: path.basename(file, '.json'),
+    history: JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as unknown,
+  }));
+
+let current: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  quietTemporalLogs();
+  current = await bundleWorkflows();
+});
+
+it('has a history of every recorded path', () => {
+  expect(recorded.map((h) => h.workflowId)).toEqual([
+    'acknowledged-in-time',
+    'emergency-acknowledged',
+    'first-response-missed',
+    'nobody-eligible-then-assigned',
+  ]);
+});
+
+it('replays every recorded history with the current workflow code', async () => {
+  const outcomes: { workflowId: string; error: string | null }[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: current }, recorded)) {
+    outcomes.push({ workflowId: result.workflowId, error: result.error ? String(result.error) : null });
+  }
+  expect(outcomes).toEqual(recorded.map((h) => ({ workflowId: h.workflowId, error: null })));
+});
+
+it('fails the replay of a non-deterministic change', async () => {
+  const changed = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./incompatible-change'),
+    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+  });
+  const errors: unknown[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: changed }, recorded)) errors.push(result.error);
+  expect(errors).toHaveLength(recorded.length);
+  for (const error of errors) expect(error).toBeInstanceOf(DeterminismViolationError);
+});

@@ -5,8 +5,20 @@
  */
 import type { RequestDocument } from '../contracts/request';
 import type { Db } from '../db/database';
+import { toZonedIso } from '../rules/working-days';
 
-export async function presentForStaff(db: Db, doc: RequestDocument) {
+/** api.md: times in responses carry the business time zone's offset. */
+function inBusinessTime(doc: RequestDocument, timeZone: string): RequestDocument {
+  const zoned = (iso: string): string => toZonedIso(new Date(iso), timeZone);
+  return {
+    ...doc,
+    createdAt: zoned(doc.createdAt),
+    closedAt: doc.closedAt === null ? null : zoned(doc.closedAt),
+    deadlines: doc.deadlines.map((d) => ({ ...d, dueAt: zoned(d.dueAt) })),
+  };
+}
+
+export async function presentForStaff(db: Db, doc: RequestDocument, timeZone: string) {
   const customer = await db
     .selectFrom('customers')
     .select(['name', 'email', 'phone', 'language'])
@@ -16,7 +28,7 @@ export async function presentForStaff(db: Db, doc: RequestDocument) {
     ? await db.selectFrom('agents').select('name').where('id', '=', doc.assignee.id).executeTakeFirst()
     : undefined;
   return {
-    ...doc,
+    ...inBusinessTime(doc, timeZone),
     customer: { ...doc.customer, ...(customer ?? {}) },
     assignee: doc.assignee ? { ...doc.assignee, name: assignee?.name ?? null } : null,
   };

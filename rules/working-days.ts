@@ -23,7 +23,7 @@ function formatIsoDate(utcMidnight: number): string {
 }
 
 /** Milliseconds the zone is ahead of UTC at `instant`. */
-function zoneOffsetMs(instant: number, timeZone: string): number {
+export function zoneOffsetMs(instant: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -52,6 +52,15 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
   // Once more at the first estimate, for zones whose offset changes near it.
   instant = wallClock - zoneOffsetMs(instant, timeZone);
   return new Date(instant);
+}
+
+/** An instant as ISO-8601 with the zone's offset, e.g. `2026-11-30T18:00:00.000+08:00`. */
+export function toZonedIso(instant: Date, timeZone: string): string {
+  const offset = zoneOffsetMs(instant.getTime(), timeZone);
+  const local = new Date(instant.getTime() + offset).toISOString().slice(0, -1);
+  const sign = offset < 0 ? '-' : '+';
+  const minutes = Math.abs(offset) / 60_000;
+  return `${local}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 export function isWorkingDay(date: string, calendar: WorkingCalendar): boolean {

@@ -71,7 +71,7 @@ export function requestRoutes({ db, temporal, config }: ApiDependencies): Router
       .status(outcome.created ? 201 : 200)
       .location(`/api/requests/${outcome.requestId}`)
       .set('ETag', `"${doc.version}"`)
-      .json(await presentForStaff(db, doc));
+      .json(await presentForStaff(db, doc, config.businessTimeZone));
   });
 
   router.get('/:id', async (req, res) => {
@@ -79,7 +79,7 @@ export function requestRoutes({ db, temporal, config }: ApiDependencies): Router
     const id = parseOrThrow(RequestIdParam, req.params.id, 'id');
     const doc = await queryState(temporal, id);
     if (!inScope(staff, doc)) throw forbiddenError('this request is outside your scope');
-    res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc));
+    res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc, config.businessTimeZone));
   });
 
   router.post('/:id/actions/:action', async (req, res) => {
@@ -99,7 +99,7 @@ export function requestRoutes({ db, temporal, config }: ApiDependencies): Router
       { actor: actorOf(staff), ifMatch: ifMatchOf(req), input },
       idempotencyKeyOf(req),
     );
-    res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc));
+    res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc, config.businessTimeZone));
   });
 
   /** The document once the workflow has assigned the request, or as it stands after a short wait. */

@@ -117,6 +117,9 @@ describe('a request taken in over HTTP', () => {
       policyVersion: 1,
     });
     expect(posted.body.deadlines).toEqual([expect.objectContaining({ name: 'firstResponse', state: 'pending' })]);
+    // Times carry the business time zone's offset.
+    expect(posted.body.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$/);
+    expect(posted.body.deadlines[0].dueAt).toMatch(/\+08:00$/);
 
     const row = await stack.db.selectFrom('requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ customer_id: 'C-TEST-0001', type: 'fault', priority: 'P2', assignee_id: AGENT.id, group_id: 'technical_support' });

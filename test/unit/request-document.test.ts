@@ -5,29 +5,17 @@
  */
 import type { CustomerRequestInput, IntakeDetails } from '../../contracts/request';
 import { initialDocument } from '../../rules/request-document';
+import { requestInput } from '../support/fixtures';
 
+/** A calm customer's consultation (the standards' second sample record), with changes. */
 function intake(change: Partial<IntakeDetails> = {}, rest: Partial<Omit<CustomerRequestInput, 'intake'>> = {}): CustomerRequestInput {
-  return {
+  return requestInput({
     requestId: 'R-2026-000123',
     customerId: 'C-TEST-0042',
-    customerTier: 'standard',
-    recordedBy: { tokenId: 'tok-intake-1', role: 'intake', agentId: null },
-    recordedAt: '2026-11-27T07:00:00.000Z',
     policyVersion: 4,
     ...rest,
-    intake: {
-      channel: 'phone',
-      type: 'consultation',
-      description: '合成数据：咨询空调能效等级和安装费用',
-      expectedOutcome: '了解费用',
-      urgency: 'normal',
-      emotion: 'calm',
-      complexity: 'simple',
-      priorityOverride: null,
-      externalId: null,
-      ...change,
-    },
-  };
+    intake: { type: 'consultation', complexity: 'simple', description: '合成数据：咨询空调能效等级和安装费用', expectedOutcome: '了解费用', ...change },
+  });
 }
 
 describe('the request document at intake', () => {

@@ -6,7 +6,7 @@
  * worked out by hand and written with its local offset.
  */
 import { DEFAULT_CALENDAR } from '../../contracts/calendar';
-import { addWorkingDays, dueAt, isWorkingDay, localDate, zonedInstant, type WorkingCalendar } from '../../rules/working-days';
+import { addWorkingDays, dueAt, isWorkingDay, localDate, toZonedIso, zonedInstant, type WorkingCalendar } from '../../rules/working-days';
 
 const at = (iso: string): Date => new Date(iso);
 /** Instants are compared as UTC ISO strings; expectations are written with their local offset. */
@@ -370,5 +370,18 @@ describe('dueAt: when a deadline armed at an instant falls due', () => {
     dueAt({ clock: 'calendar', seconds: 60 }, from, shanghai);
     dueAt({ clock: 'workingDays', days: 2 }, from, shanghai);
     expect(iso(from)).toBe(instant('2026-11-27T15:00:00+08:00'));
+  });
+});
+
+describe('toZonedIso (times in API responses)', () => {
+  it.each([
+    ['2026-11-30T10:00:00.000Z', 'Asia/Shanghai', '2026-11-30T18:00:00.000+08:00'],
+    ['2026-12-31T16:30:00.000Z', 'Asia/Shanghai', '2027-01-01T00:30:00.000+08:00'],
+    ['2026-07-01T12:00:00.000Z', 'Europe/Berlin', '2026-07-01T14:00:00.000+02:00'],
+    ['2026-01-15T12:00:00.000Z', 'America/New_York', '2026-01-15T07:00:00.000-05:00'],
+    ['2026-11-27T07:00:00.123Z', 'UTC', '2026-11-27T07:00:00.123+00:00'],
+  ])('writes %s in %s as %s', (instant, zone, expected) => {
+    expect(toZonedIso(new Date(instant), zone)).toBe(expected);
+    expect(new Date(expected).toISOString()).toBe(instant);
   });
 });

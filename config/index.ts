@@ -72,8 +72,13 @@ function configErrorOf(error: z.ZodError): ConfigError {
 /** Development-only secret, refused in production. */
 const DEVELOPMENT_TOKEN_SECRET = 'development-only-customer-token-secret-change-me';
 
+/** An empty variable counts as unset (compose files pass `${X:-}` as ""). */
+function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.safeParse(withoutEmpty(env));
   if (!parsed.success) throw configErrorOf(parsed.error);
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.CUSTOMER_TOKEN_SECRET) {
@@ -124,6 +129,7 @@ export interface LocalSystemConfig {
 }
 
 export function loadLocalSystemConfig(env: NodeJS.ProcessEnv = process.env): LocalSystemConfig {
+  env = withoutEmpty(env);
   const parsed = LocalEnvSchema.safeParse(env);
   if (!parsed.success) throw configErrorOf(parsed.error);
   const e = parsed.data;

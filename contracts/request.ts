@@ -90,16 +90,6 @@ export type DeadlineId = z.infer<typeof DeadlineId>;
 export const DeadlineState = z.enum(['pending', 'paused', 'met', 'missed']);
 export type DeadlineState = z.infer<typeof DeadlineState>;
 
-/** Customer-side deadlines (C in process.md) are recorded but never count against staff. */
-export const CUSTOMER_SIDE_DEADLINES: ReadonlySet<DeadlineId> = new Set<DeadlineId>([
-  'confirmation',
-  'solutionAgreement',
-  'acceptance',
-]);
-
-export const ServiceGroupId = z.enum(['technical_support', 'product_consulting', 'after_sales', 'complaints']);
-export type DefaultServiceGroupId = z.infer<typeof ServiceGroupId>;
-
 export interface DeadlineEntry {
   name: DeadlineId;
   /** ISO-8601 instant, computed once when the deadline is armed. */

@@ -1,5 +1,5 @@
 /** Kysely's view of the tables the migrations create. */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -125,5 +125,3 @@ export interface Database {
 }
 
 export type AgentRow = Selectable<AgentsTable>;
-export type NewAgent = Insertable<AgentsTable>;
-export type CustomerRow = Selectable<CustomersTable>;

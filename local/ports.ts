@@ -1,5 +1,5 @@
 /** A free TCP port on loopback, for servers that must be told their port up front. */
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -15,7 +15,6 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 
 /** Resolves once something accepts connections on the port, or rejects after `timeoutMs`. */
 export async function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
-  const { connect } = await import('node:net');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {

@@ -20,7 +20,7 @@ export interface PostgresCluster {
   stop(): Promise<void>;
 }
 
-export function postgresBinDir(): string {
+function postgresBinDir(): string {
   if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb'))) : [];

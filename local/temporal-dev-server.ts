@@ -6,11 +6,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { devServerSearchAttributeFlags } from '../contracts/temporal';
 import { waitForPort } from './ports';
-
-export const TEMPORAL_CLI = path.resolve(__dirname, '..', '.tools', 'bin', 'temporal');
+import { TEMPORAL_CLI } from './tools';
 
 export interface DevServer {
   address: string;

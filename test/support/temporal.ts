@@ -3,17 +3,14 @@
  * SDK's own download cannot reach the internet here): the time-skipping test
  * server and the dev server, each with the project's search attributes.
  */
-import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/temporal';
+import { TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../../local/tools';
 import { WORKFLOWS_PATH } from '../../worker/worker';
 
-const TOOLS = path.resolve(__dirname, '..', '..', '.tools', 'bin');
-export const TEMPORAL_CLI = path.join(TOOLS, 'temporal');
-export const TEMPORAL_TEST_SERVER = path.join(TOOLS, 'temporal-test-server');
 
 const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 const INDEXED_VALUE_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {

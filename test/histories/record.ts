@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { NotificationTemplate } from '../../contracts/activities';
 import { DEFAULT_POLICY, type Policy } from '../../contracts/policy';
 import { requestWorkflowId } from '../../contracts/temporal';
 import { intakeBody, startStack, type Stack } from '../support/stack';
@@ -32,17 +33,19 @@ async function post(stack: Stack, token: string, body: Record<string, unknown>):
   return { id: response.body.id, assigneeId: response.body.assignee?.id ?? null };
 }
 
-async function acknowledge(stack: Stack, tokens: Tokens, requestId: string, agentId: string): Promise<void> {
+async function mailSent(stack: Stack, requestId: string, template: NotificationTemplate): Promise<void> {
+  await stack.mail.waitFor((m) => m.subject.includes(requestId) && m.headers['x-notification-template'] === template, 30_000);
+}
+
+/** The assignee's first response, up to the first-response e-mail: the last step before the workflow waits. */
+async function acknowledge(stack: Stack, tokens: Tokens, requestId: string, agentId: string): Promise<string> {
   const response = await stack.call('POST', `/api/requests/${requestId}/actions/acknowledge`, {
     token: await tokens.agentFor(agentId),
     body: { note: '已联系客户（合成数据）' },
   });
   if (response.status !== 200) throw new Error(`acknowledge answered ${response.status}: ${JSON.stringify(response.body)}`);
-}
-
-/** Waits for the first-response e-mail: the last step the workflow takes before it waits. */
-async function firstResponseSent(stack: Stack, requestId: string): Promise<void> {
-  await stack.mail.waitFor((m) => m.subject.includes(requestId) && m.headers['x-notification-template'] === 'first-response', 30_000);
+  await mailSent(stack, requestId, 'first-response');
+  return requestId;
 }
 
 async function usePolicy(stack: Stack, version: number, change: (policy: Policy) => void): Promise<void> {
@@ -65,9 +68,7 @@ const SCENARIOS: Scenario[] = [
     describe: 'a fault assigned at once and acknowledged before its first-response deadline',
     async run(stack, tokens) {
       const request = await post(stack, tokens.intake, intakeBody({ customer: customer(1) }));
-      await acknowledge(stack, tokens, request.id, request.assigneeId!);
-      await firstResponseSent(stack, request.id);
-      return request.id;
+      return acknowledge(stack, tokens, request.id, request.assigneeId!);
     },
   },
   {
@@ -75,9 +76,7 @@ const SCENARIOS: Scenario[] = [
     describe: 'an urgent emergency for a VIP, acknowledged, on to solution design',
     async run(stack, tokens) {
       const request = await post(stack, tokens.intake, intakeBody({ customer: customer(2, 'vip'), complexity: 'emergency', urgency: 'urgent' }));
-      await acknowledge(stack, tokens, request.id, request.assigneeId!);
-      await firstResponseSent(stack, request.id);
-      return request.id;
+      return acknowledge(stack, tokens, request.id, request.assigneeId!);
     },
   },
   {
@@ -88,10 +87,8 @@ const SCENARIOS: Scenario[] = [
         p.deadlines.firstResponse = { default: { clock: 'calendar', seconds: 2 } };
       });
       const request = await post(stack, tokens.intake, intakeBody({ customer: customer(3) }));
-      await stack.mail.waitFor((m) => m.subject.includes(request.id) && m.headers['x-notification-template'] === 'deadline-escalation', 30_000);
-      await acknowledge(stack, tokens, request.id, request.assigneeId!);
-      await firstResponseSent(stack, request.id);
-      return request.id;
+      await mailSent(stack, request.id, 'deadline-escalation');
+      return acknowledge(stack, tokens, request.id, request.assigneeId!);
     },
   },
   {
@@ -102,16 +99,14 @@ const SCENARIOS: Scenario[] = [
         p.assignmentRetry = { clock: 'calendar', seconds: 2 };
       });
       const request = await post(stack, tokens.intake, intakeBody({ customer: customer(4), type: 'complaint', emotion: 'dissatisfied' }));
-      await stack.mail.waitFor((m) => m.subject.includes(request.id) && m.headers['x-notification-template'] === 'nobody-eligible', 30_000);
+      await mailSent(stack, request.id, 'nobody-eligible');
       const joined = await stack.call('POST', '/api/agents', {
         token: stack.adminToken,
         body: { id: 'A-SYNTH-COMPLAINTS', name: '合成投诉专员', email: 'synthetic.complaints@service.example', group: 'complaints' },
       });
       if (joined.status !== 201) throw new Error(`agent not created: ${JSON.stringify(joined.body)}`);
-      await stack.mail.waitFor((m) => m.subject.includes(request.id) && m.headers['x-notification-template'] === 'assignment', 30_000);
-      await acknowledge(stack, tokens, request.id, 'A-SYNTH-COMPLAINTS');
-      await firstResponseSent(stack, request.id);
-      return request.id;
+      await mailSent(stack, request.id, 'assignment');
+      return acknowledge(stack, tokens, request.id, 'A-SYNTH-COMPLAINTS');
     },
   },
 ];

@@ -55,6 +55,16 @@ interface BodyParserError {
   status?: number;
 }
 
+/** Node socket errors and PostgreSQL's shutdown codes: the database could not be reached. */
+const DATABASE_UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P03', '08006', '08001']);
+
+function isDatabaseUnreachable(err: unknown): boolean {
+  const { code, message } = err as { code?: string; message?: string };
+  if (code !== undefined && DATABASE_UNREACHABLE_CODES.has(code)) return true;
+  // pg-pool's own wording when no connection could be had in time, or one was cut.
+  return /timeout exceeded when trying to connect|Connection terminated/.test(message ?? '');
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let apiError: ApiError;
@@ -64,6 +74,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (parserError.type === 'entity.too.large') apiError = new ApiError(413, 'payload_too_large', 'the body is over 64 KiB');
     else if (parserError.type === 'encoding.unsupported' || parserError.type === 'charset.unsupported') {
       apiError = new ApiError(415, 'unsupported_media_type', 'unsupported body encoding');
+    } else if (isDatabaseUnreachable(err)) {
+      logger.warn({ err, method: req.method, route: req.route?.path }, 'database unreachable');
+      // Every write of a request is one transaction, so a failure leaves nothing behind.
+      apiError = unavailable('the database cannot be reached; retry later', 'not_applied');
     } else {
       logger.error({ err, method: req.method, route: req.route?.path }, 'unexpected error');
       apiError = new ApiError(500, 'internal', 'internal error');

@@ -33,6 +33,10 @@ export function healthRoutes({ db, temporal, config }: ApiDependencies): Router 
     res.json({ status: 'ok' });
   });
 
+  // A gRPC deadline, so an unanswered call stops retrying once the check gave up on it.
+  const withinCheckTime = <T>(call: () => Promise<T>): Promise<T> =>
+    temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS - 100, call);
+
   router.get('/readyz', async (_req, res) => {
     const [database, temporalServer, worker] = await Promise.all([
       check(async () => {
@@ -40,15 +44,17 @@ export function healthRoutes({ db, temporal, config }: ApiDependencies): Router 
         return 'ok';
       }),
       check(async () => {
-        await temporal.workflowService.getSystemInfo({});
+        await withinCheckTime(() => temporal.workflowService.getSystemInfo({}));
         return 'ok';
       }),
       check(async () => {
-        const { pollers } = await temporal.workflowService.describeTaskQueue({
-          namespace: config.temporal.namespace,
-          taskQueue: { name: TASK_QUEUE, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-          taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        });
+        const { pollers } = await withinCheckTime(() =>
+          temporal.workflowService.describeTaskQueue({
+            namespace: config.temporal.namespace,
+            taskQueue: { name: TASK_QUEUE, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+            taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+          }),
+        );
         const fresh = pollers.some((p) => {
           const seconds = Number(p.lastAccessTime?.seconds ?? 0);
           return Date.now() - seconds * 1000 < POLLER_FRESH_MS;

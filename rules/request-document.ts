@@ -8,6 +8,9 @@ import { derivePriority } from './priority';
 
 export function initialDocument(input: CustomerRequestInput): RequestDocument {
   const { intake } = input;
+  // A suggestion always takes the simple path (process.md "Paths and stages"),
+  // and its priority follows the complexity it is treated with.
+  const complexity = intake.type === 'suggestion' ? 'simple' : intake.complexity;
   return {
     id: input.requestId,
     stage: 'received',
@@ -15,13 +18,12 @@ export function initialDocument(input: CustomerRequestInput): RequestDocument {
     status: 'open',
     resolution: null,
     followUp: null,
-    priority: intake.priorityOverride ?? derivePriority({ ...intake, tier: input.customerTier }),
+    priority: intake.priorityOverride ?? derivePriority({ ...intake, complexity, tier: input.customerTier }),
     type: intake.type,
     channel: intake.channel,
     urgency: intake.urgency,
     emotion: intake.emotion,
-    // A suggestion always takes the simple path (process.md "Paths and stages").
-    complexity: intake.type === 'suggestion' ? 'simple' : intake.complexity,
+    complexity,
     customer: { id: input.customerId, tier: input.customerTier },
     assignee: null,
     createdAt: input.recordedAt,

@@ -95,6 +95,11 @@ describe('the request document at intake', () => {
       expect(initialDocument(intake({ type: 'suggestion', complexity: 'simple' })).complexity).toBe('simple');
     });
 
+    it('is prioritised as the simple request it is treated as: no emergency, so no P1 for that alone', () => {
+      expect(initialDocument(intake({ type: 'suggestion', complexity: 'emergency' })).priority).toBe('P3');
+      expect(initialDocument(intake({ type: 'suggestion', complexity: 'emergency', urgency: 'urgent' })).priority).toBe('P1');
+    });
+
     it('does not change the complexity of other types', () => {
       expect(initialDocument(intake({ type: 'fault', complexity: 'emergency' })).complexity).toBe('emergency');
       expect(initialDocument(intake({ type: 'complaint', complexity: 'complex' })).complexity).toBe('complex');

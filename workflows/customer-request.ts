@@ -20,10 +20,11 @@ import { forbidden, invalidTransition, preconditionFailed } from '../contracts/f
 import type { PolicyDeadlineId, WorkflowPolicy } from '../contracts/policy';
 import type { CustomerRequestInput, DeadlineEntry, RequestDocument, Stage, SubStage } from '../contracts/request';
 import { SearchAttribute, Timeouts } from '../contracts/temporal';
+import { allowedActions, judgeAction, type RequestView } from '../rules/actions';
 import { deadlineDuration } from '../rules/deadlines';
 import { initialDocument } from '../rules/request-document';
 import { dueAt } from '../rules/working-days';
-import { acknowledgeUpdate, stateQuery, type ActionCommand } from './definitions';
+import { acknowledgeUpdate, HANDLED_ACTIONS, stateQuery, type ActionCommand } from './definitions';
 
 const activityOptions: ActivityOptions = {
   startToCloseTimeout: Timeouts.activityStartToClose,
@@ -73,6 +74,9 @@ class OpenRequest {
   /** Staff-side deadlines missed whose action is still owed (the `Overdue` attribute). */
   private readonly overdueActions = new Set<string>();
   private lastEscalatedAt: Date | null = null;
+  private firstResponded = false;
+  /** The group the policy routes the request to; known once the policy is loaded. */
+  private routedGroup = '';
   /** The search-attribute values last upserted, by key. */
   private readonly published = new Map<string, unknown>();
 
@@ -83,13 +87,14 @@ class OpenRequest {
   adopt(policyVersion: number, policy: WorkflowPolicy, calendar: CalendarSnapshot): void {
     this.policy = policy;
     this.calendar = calendar;
+    this.routedGroup = policy.routing[this.doc.type];
     this.doc.policyVersion = policyVersion;
     this.doc.calendarVersion = calendar.version;
     this.publish();
   }
 
   async assign(): Promise<void> {
-    const groupId = this.policy.routing[this.doc.type];
+    const groupId = this.routedGroup;
     let toldNobodyEligible = false;
     for (;;) {
       const result = await activities.assignAgent.executeWithOptions(step('assign an agent'), [
@@ -143,32 +148,48 @@ class OpenRequest {
     });
   }
 
+  /** Scope, then version, then state: a rejected action leaves no trace in history. */
   validateAcknowledge(command: ActionCommand<unknown>): void {
-    const { actor } = command;
-    if (actor.kind !== 'staff' || actor.agentId === null || actor.agentId !== this.doc.assignee?.id) {
-      throw forbidden('only the assignee acknowledges a request');
-    }
+    const now = new Date();
+    const verdict = judgeAction('acknowledge', command.actor, this.view(), now);
+    if (!verdict.allowed && verdict.failure === 'Forbidden') throw forbidden(verdict.reason);
     this.checkVersion(command);
-    if (this.doc.stage !== 'assigned') {
-      throw invalidTransition(`acknowledge is not allowed in stage ${this.doc.stage}`, {
+    if (!verdict.allowed) {
+      throw invalidTransition(verdict.reason, {
         stage: this.doc.stage,
         subStage: this.doc.subStage,
-        allowed: this.allowedActions(),
+        allowed: allowedActions(command.actor, this.view(), now).filter((a) => HANDLED_ACTIONS.has(a)),
       });
     }
   }
 
   /** Changes state only; the main flow sends what follows, so the Update answers at once. */
   acknowledge(_command: ActionCommand<unknown>): RequestDocument {
+    this.firstResponded = true;
     this.meet('firstResponse');
     if (this.doc.complexity === 'emergency') this.moveTo('solution_design', 'drafting');
     else this.moveTo('analysis');
     return this.doc;
   }
 
-  /** The actions open in the current state (the full state machine is issue 4's). */
-  private allowedActions(): string[] {
-    return this.doc.stage === 'assigned' ? ['acknowledge'] : [];
+  /** The request as the state machine of actions sees it. */
+  private view(): RequestView {
+    return {
+      stage: this.doc.stage,
+      subStage: this.doc.subStage,
+      status: this.doc.status,
+      type: this.doc.type,
+      complexity: this.doc.complexity,
+      assignee: this.doc.assignee,
+      group: this.doc.assignee?.group ?? this.routedGroup,
+      firstResponded: this.firstResponded,
+      firstContactRated: false,
+      temporaryMeasureRecorded: false,
+      tasks: [],
+      reviews: [],
+      complaintReviewOwed: false,
+      executionDueAt: null,
+    };
   }
 
   private checkVersion(command: ActionCommand<unknown>): void {

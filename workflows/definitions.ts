@@ -6,6 +6,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../contracts/actor';
 import type { RequestDocument } from '../contracts/request';
+import type { ActionName } from '../rules/actions';
 
 export const stateQuery = defineQuery<RequestDocument>('state');
 
@@ -22,3 +23,6 @@ export interface AcknowledgeInput {
 }
 
 export const acknowledgeUpdate = defineUpdate<RequestDocument, [ActionCommand<AcknowledgeInput>]>('acknowledge');
+
+/** The actions this workflow takes as Updates so far; a 409 lists only these as `allowed`. */
+export const HANDLED_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>(['acknowledge']);

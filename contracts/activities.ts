@@ -38,7 +38,9 @@ export const NotificationTemplate = [
   'assignment',
   'first-response',
   'nobody-eligible',
+  'deadline-reminder',
   'deadline-escalation',
+  'reassignment',
 ] as const;
 export type NotificationTemplate = (typeof NotificationTemplate)[number];
 

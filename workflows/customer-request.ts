@@ -21,6 +21,7 @@ import type { PolicyDeadlineId, WorkflowPolicy } from '../contracts/policy';
 import type { CustomerRequestInput, DeadlineEntry, RequestDocument, Stage, SubStage } from '../contracts/request';
 import { SearchAttribute, Timeouts } from '../contracts/temporal';
 import { allowedActions, judgeAction, type RequestView } from '../rules/actions';
+import { DEADLINES, type DeadlineParty } from '../rules/deadline-catalogue';
 import { deadlineDuration } from '../rules/deadlines';
 import { initialDocument } from '../rules/request-document';
 import { dueAt } from '../rules/working-days';
@@ -107,10 +108,7 @@ class OpenRequest {
       }
       if (!toldNobodyEligible) {
         toldNobodyEligible = true;
-        await this.notify('nobody-eligible', [
-          { kind: 'groupLead', groupId: result.groupId },
-          { kind: 'policyAddress', name: 'supervisors' },
-        ]);
+        await this.notify('nobody-eligible', this.recipients(['groupLead', 'supervisors']));
       }
       const retry = this.policy.assignmentRetry;
       const retryAt = dueAt(retry, new Date(), this.calendar);
@@ -118,33 +116,78 @@ class OpenRequest {
     }
   }
 
-  /** Waits for the assignee's acknowledgement (the first response) or the deadline. */
+  /**
+   * The first response (process.md stage 1): each assignment opens a window;
+   * its owner is reminded at 80% of it; a miss escalates to the group lead
+   * (a second one to the supervisors too) and reassigns to the next eligible
+   * agent. The customer then hears who handles the request.
+   */
   async awaitFirstResponse(): Promise<void> {
-    const deadline = this.arm('firstResponse');
-    await this.recordState();
-    await this.notify('assignment', [{ kind: 'agent', agentId: this.doc.assignee!.id }], {
-      deadline: deadline.name,
-      dueAt: deadline.dueAt,
-    });
-    const answered = await condition(
-      () => this.doc.stage !== 'assigned',
-      Math.max(0, Date.parse(deadline.dueAt) - Date.now()),
-      { summary: 'firstResponse deadline' },
-    );
-    if (!answered) {
+    const missedBy: string[] = [];
+    for (;;) {
+      const assignee = this.doc.assignee!;
+      const armedAt = Date.now();
+      const deadline = this.arm('firstResponse');
+      await this.recordState();
+      await this.notify('assignment', [{ kind: 'agent', agentId: assignee.id }], { deadline: deadline.name, dueAt: deadline.dueAt });
+      if (await this.firstResponseBefore(deadline, armedAt)) break;
+
       // The workflow's own order of events decides: an acknowledgement
       // accepted before the timer fired has already met the deadline.
       this.miss(deadline);
+      missedBy.push(assignee.id);
       await this.recordState();
-      await this.notify('deadline-escalation', [{ kind: 'groupLead', groupId: this.doc.assignee!.group }], {
-        deadline: deadline.name,
-        dueAt: deadline.dueAt,
-      });
-      await condition(() => this.doc.stage !== 'assigned');
+      const escalateTo: DeadlineParty[] = missedBy.length > 1 ? [...DEADLINES.firstResponse.escalateTo, 'supervisors'] : DEADLINES.firstResponse.escalateTo;
+      await this.notify('deadline-escalation', this.recipients(escalateTo), { deadline: deadline.name, dueAt: deadline.dueAt });
+
+      const next = await activities.assignAgent.executeWithOptions(step('reassign: first response missed'), [
+        { requestId: this.doc.id, customerId: this.doc.customer.id, groupId: assignee.group, tier: this.doc.customer.tier, excludeAgentIds: missedBy },
+      ]);
+      if (next.outcome === 'nobody_eligible') {
+        // Nobody else may take it: it stays with the assignee, owed and overdue.
+        await this.notify('nobody-eligible', this.recipients(['groupLead', 'supervisors']));
+        await condition(() => this.firstResponded);
+        break;
+      }
+      this.doc.assignee = { id: next.agentId, group: next.groupId };
+      this.doc.reassignments += 1;
+      this.changed();
+      await this.notify('reassignment', [{ kind: 'agent', agentId: assignee.id }], { deadline: deadline.name });
     }
     await this.recordState();
     await this.notify('first-response', [{ kind: 'customer', customerId: this.doc.customer.id }], {
       link: 'first-contact-rating',
+    });
+  }
+
+  /** Waits for the first response until the deadline, reminding whoever owes it at 80% of the window. */
+  private async firstResponseBefore(deadline: DeadlineEntry, armedAt: number): Promise<boolean> {
+    const due = Date.parse(deadline.dueAt);
+    const remindAt = armedAt + (due - armedAt) * this.policy.reminderAtFraction;
+    const answered = () => this.firstResponded;
+    if (await condition(answered, Math.max(0, remindAt - Date.now()), { summary: `${deadline.name} reminder` })) return true;
+    await this.notify('deadline-reminder', this.recipients([DEADLINES.firstResponse.owedBy]), { deadline: deadline.name, dueAt: deadline.dueAt });
+    return condition(answered, Math.max(0, due - Date.now()), { summary: `${deadline.name} deadline` });
+  }
+
+  /** The recipients of a reminder or an escalation, for this request as it stands. */
+  private recipients(parties: DeadlineParty[]): NotificationRecipient[] {
+    return parties.flatMap((party): NotificationRecipient[] => {
+      switch (party) {
+        case 'assignee':
+          return this.doc.assignee ? [{ kind: 'agent', agentId: this.doc.assignee.id }] : [];
+        case 'groupLead':
+          return [{ kind: 'groupLead', groupId: this.doc.assignee?.group ?? this.routedGroup }];
+        case 'supervisors':
+        case 'headOfService':
+          return [{ kind: 'policyAddress', name: party }];
+        case 'customer':
+          return [{ kind: 'customer', customerId: this.doc.customer.id }];
+        default:
+          // Task owners, reviewers and service representatives arrive with the later stages;
+          // failing the workflow task here is louder than a mail silently not sent.
+          throw new Error(`no recipients for ${party} yet`);
+      }
     });
   }
 

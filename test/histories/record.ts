@@ -81,14 +81,16 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'first-response-missed',
-    describe: 'the first-response timer fires (policy: 2 seconds), the group lead is told, then the late acknowledgement',
+    describe: 'the first-response timer fires (policy: 3 seconds) after the 80% reminder, the group lead is told, the request is reassigned, and the new assignee answers',
     async run(stack, tokens) {
       await usePolicy(stack, 2, (p) => {
-        p.deadlines.firstResponse = { default: { clock: 'calendar', seconds: 2 } };
+        p.deadlines.firstResponse = { default: { clock: 'calendar', seconds: 3 } };
       });
       const request = await post(stack, tokens.intake, intakeBody({ customer: customer(3) }));
       await mailSent(stack, request.id, 'deadline-escalation');
-      return acknowledge(stack, tokens, request.id, request.assigneeId!);
+      await mailSent(stack, request.id, 'reassignment');
+      const now = await stack.call('GET', `/api/requests/${request.id}`, { token: stack.adminToken });
+      return acknowledge(stack, tokens, request.id, now.body.assignee.id);
     },
   },
   {

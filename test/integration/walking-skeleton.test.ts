@@ -253,7 +253,7 @@ describe('a request taken in over HTTP', () => {
 });
 
 describe('the first-response deadline on the dev server', () => {
-  it('fires as a durable timer, escalates to the group lead and marks the request overdue', async () => {
+  it('fires as a durable timer: reminds at 80%, escalates to the group lead, reassigns, and at the second miss tells the supervisors', async () => {
     const quick = structuredClone(DEFAULT_POLICY);
     quick.deadlines.firstResponse = { default: { clock: 'calendar', seconds: 2 } };
     await stack.db.insertInto('policies').values({ version: 2, document: JSON.stringify(quick), created_by: 'test' }).execute();
@@ -268,13 +268,31 @@ describe('the first-response deadline on the dev server', () => {
     const receipt = await stack.mail.waitFor((m) => m.envelopeTo.includes('customer.b@example.com') && m.subject.includes(id));
     expect(receipt.subject).toBe(`We have received your request ${id}`);
 
+    const reminder = await stack.mail.waitFor((m) => m.subject.startsWith(`【提醒】需求 ${id}`));
+    expect(reminder.envelopeTo).toEqual([LEAD.email]); // the lead was free-est, so the lead holds it
     const escalation = await stack.mail.waitFor((m) => m.envelopeTo.includes(LEAD.email) && m.subject.startsWith(`【升级】需求 ${id}`));
     expect(escalation.subject).toContain('首次响应');
     expect(escalation.text).toContain('所需动作仍未完成');
-    const missed = await stack.call('GET', `/api/requests/${id}`, { token: stack.adminToken });
-    expect(missed.body.deadlines).toEqual([expect.objectContaining({ name: 'firstResponse', state: 'missed' })]);
+
+    // Reassigned to the next eligible agent, who misses too: now the supervisors hear of it.
+    const reassigned = await stack.mail.waitFor((m) => m.envelopeTo.includes(AGENT.email) && m.subject.includes(id) && m.subject.includes('已分配给您'));
+    expect(reassigned).toBeDefined();
+    const toSupervisors = await stack.mail.waitFor((m) => m.envelopeTo.includes('supervisors@service.example') && m.subject.startsWith(`【升级】需求 ${id}`));
+    expect(toSupervisors.subject).toContain('首次响应');
+    const missed = await eventually(
+      () => stack.call('GET', `/api/requests/${id}`, { token: stack.adminToken }),
+      (r) => r.body.deadlines.length === 2 && r.body.deadlines.every((d: { state: string }) => d.state === 'missed'),
+    );
+    expect(missed.body).toMatchObject({ reassignments: 1, assignee: { id: AGENT.id } });
+    const loads = await stack.db.selectFrom('agents').select(['id', 'open_requests']).where('id', 'in', [LEAD.id, AGENT.id]).orderBy('id').execute();
+    // The reassignment moved the load from the lead to the agent.
+    expect(loads).toEqual([
+      { id: AGENT.id, open_requests: 2 },
+      { id: LEAD.id, open_requests: 0 },
+    ]);
     const { searchAttributes } = await stack.temporal.client.workflow.getHandle(requestWorkflowId(id)).describe();
     expect(searchAttributes[SearchAttribute.Overdue.name]).toEqual([true]);
+    expect(searchAttributes[SearchAttribute.AssignedAgent.name]).toEqual([AGENT.id]);
     expect(searchAttributes[SearchAttribute.LastEscalatedAt.name]).toHaveLength(1);
     // Versions are never deleted (open requests keep theirs): a newer one brings the defaults back.
     await stack.db.insertInto('policies').values({ version: 3, document: JSON.stringify(DEFAULT_POLICY), created_by: 'test' }).execute();

@@ -10,7 +10,7 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Actor } from '../../contracts/actor';
-import type { AssignmentResult, NotifyInput, RequestActivities } from '../../contracts/activities';
+import type { AssignAgentInput, AssignmentResult, NotifyInput, RequestActivities } from '../../contracts/activities';
 import type { PolicySnapshot } from '../../contracts/policy';
 import type { CustomerRequestInput, RequestDocument } from '../../contracts/request';
 import { SearchAttribute, WorkflowType } from '../../contracts/temporal';
@@ -20,8 +20,6 @@ import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } fro
 
 const ASSIGNEE: Actor = { kind: 'staff', role: 'agent', agentId: 'A-ASSIGNEE', lead: false, group: 'technical_support', recordedFrom: null };
 const ANOTHER_AGENT: Actor = { ...ASSIGNEE, agentId: 'A-OTHER' };
-const ASSIGNED: AssignmentResult = { outcome: 'assigned', agentId: 'A-ASSIGNEE', groupId: 'technical_support' };
-const NOBODY: AssignmentResult = { outcome: 'nobody_eligible', groupId: 'technical_support' };
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -41,12 +39,16 @@ afterEach(async () => {
   await env?.teardown();
 });
 
-/** Fake activities that record what the workflow asked for. */
-function fakeActivities(options: { policy?: PolicySnapshot; assignments?: AssignmentResult[] } = {}) {
-  const assignments = options.assignments ?? [ASSIGNED];
+/**
+ * Fake activities that record what the workflow asked for. Assignment picks
+ * the first of `agents` not excluded, after `nobodyFirst` attempts that find
+ * nobody eligible.
+ */
+function fakeActivities(options: { policy?: PolicySnapshot; agents?: string[]; nobodyFirst?: number } = {}) {
+  const agents = options.agents ?? ['A-ASSIGNEE'];
   const notifications: NotifyInput[] = [];
   const recordedStates: RequestDocument[] = [];
-  let assignAttempts = 0;
+  const assignCalls: AssignAgentInput[] = [];
   const activities: RequestActivities = {
     loadPolicy: async () => options.policy ?? policySnapshot(),
     loadCalendar: async () => calendarSnapshot(),
@@ -54,13 +56,18 @@ function fakeActivities(options: { policy?: PolicySnapshot; assignments?: Assign
     recordState: async ({ document }) => {
       recordedStates.push(document);
     },
-    assignAgent: async () => assignments[Math.min(assignAttempts++, assignments.length - 1)]!,
+    assignAgent: async (input): Promise<AssignmentResult> => {
+      assignCalls.push(input);
+      const agentId = agents.find((id) => !input.excludeAgentIds.includes(id));
+      if (assignCalls.length <= (options.nobodyFirst ?? 0) || !agentId) return { outcome: 'nobody_eligible', groupId: input.groupId };
+      return { outcome: 'assigned', agentId, groupId: input.groupId };
+    },
     notify: async (input) => {
       notifications.push(input);
       return { sent: input.recipients.map((r) => JSON.stringify(r)), skipped: [], unresolved: [] };
     },
   };
-  return { activities, notifications, recordedStates, assignAttempts: () => assignAttempts };
+  return { activities, notifications, recordedStates, assignCalls };
 }
 
 /** Starts a request with these activities and runs `story` while the worker runs. */
@@ -143,7 +150,7 @@ describe('customerRequest', () => {
     });
   });
 
-  it('lets a first-response deadline of two working days pass in seconds, escalates to the group lead, and still takes the late response', async () => {
+  it('lets a first-response deadline of two working days pass in seconds, reminds at 80%, escalates, and still takes the late response when nobody else may', async () => {
     const fake = fakeActivities({
       policy: policySnapshot((p) => {
         p.deadlines.firstResponse = { default: { clock: 'workingDays', days: 2 } };
@@ -155,25 +162,89 @@ describe('customerRequest', () => {
       // End of business (18:00 Asia/Shanghai = 10:00 UTC), at least two days on.
       expect(dueAt.getUTCHours()).toBe(10);
       expect(dueAt.getTime() - (await env.currentTimeMs())).toBeGreaterThan(2 * 86_400_000 - 8 * 3_600_000);
-      const { searchAttributes: before } = await handle.describe();
-      expect((before[SearchAttribute.NextDeadline.name] as Date[])[0]!.toISOString()).toBe(dueAt.toISOString());
+      const { typedSearchAttributes: before } = await handle.describe();
+      expect(before.get(SearchAttribute.NextDeadline)?.toISOString()).toBe(dueAt.toISOString());
 
       await env.sleep('5 days');
-      const missed = await stateWhen(handle, (d) => d.deadlines[0]!.state === 'missed' && templatesOf(fake.notifications).includes('deadline-escalation'));
+      const missed = await stateWhen(handle, (d) => d.deadlines[0]!.state === 'missed' && templatesOf(fake.notifications).includes('nobody-eligible'));
       expect(missed.stage).toBe('assigned');
+      expect(templatesOf(fake.notifications)).toEqual(['receipt-notice', 'assignment', 'deadline-reminder', 'deadline-escalation', 'nobody-eligible']);
+      const reminder = fake.notifications.find((n) => n.template === 'deadline-reminder')!;
+      expect(reminder.recipients).toEqual([{ kind: 'agent', agentId: 'A-ASSIGNEE' }]);
       const escalation = fake.notifications.find((n) => n.template === 'deadline-escalation')!;
       expect(escalation.recipients).toEqual([{ kind: 'groupLead', groupId: 'technical_support' }]);
       expect(escalation.facts).toEqual({ deadline: 'firstResponse', dueAt: dueAt.toISOString() });
-      const { searchAttributes: overdue } = await handle.describe();
-      expect(overdue[SearchAttribute.Overdue.name]).toEqual([true]);
-      expect(overdue[SearchAttribute.LastEscalatedAt.name]).toHaveLength(1);
+      // The reassignment looked for anyone but the agent who missed it, and found nobody.
+      expect(fake.assignCalls.at(-1)?.excludeAgentIds).toEqual(['A-ASSIGNEE']);
+      expect(missed.assignee?.id).toBe('A-ASSIGNEE');
+      expect(missed.reassignments).toBe(0);
+      const { typedSearchAttributes: overdue } = await handle.describe();
+      expect(overdue.get(SearchAttribute.Overdue)).toBe(true);
+      expect(overdue.get(SearchAttribute.LastEscalatedAt)).toBeInstanceOf(Date);
 
       const late = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: ASSIGNEE, input: {} }] });
       expect(late.stage).toBe('analysis');
       // A missed deadline stays missed for the KPIs; the action is no longer owed.
       expect(late.deadlines[0]!.state).toBe('missed');
-      const { searchAttributes: answered } = await handle.describe();
-      expect(answered[SearchAttribute.Overdue.name]).toEqual([false]);
+      await stateWhen(handle, () => templatesOf(fake.notifications).includes('first-response'));
+      const { typedSearchAttributes: answered } = await handle.describe();
+      expect(answered.get(SearchAttribute.Overdue)).toBe(false);
+    });
+  });
+
+  it('reminds the assignee when 80% of the window has passed, and takes a response just before the deadline as met', async () => {
+    const fake = fakeActivities();
+    await withRequest(fake.activities, requestInput(), async (handle) => {
+      const assigned = await stateWhen(handle, (d) => d.stage === 'assigned' && fake.notifications.length >= 2);
+      const due = Date.parse(assigned.deadlines[0]!.dueAt);
+      await env.sleep('23 minutes');
+      expect(templatesOf(fake.notifications)).not.toContain('deadline-reminder');
+      await env.sleep('2 minutes');
+      await stateWhen(handle, () => templatesOf(fake.notifications).includes('deadline-reminder'));
+      await env.sleep(due - (await env.currentTimeMs()) - 1_000);
+      const after = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: ASSIGNEE, input: {} }] });
+      expect(after.deadlines).toEqual([expect.objectContaining({ name: 'firstResponse', state: 'met' })]);
+      await stateWhen(handle, () => templatesOf(fake.notifications).includes('first-response'));
+      expect(templatesOf(fake.notifications)).toEqual(['receipt-notice', 'assignment', 'deadline-reminder', 'first-response']);
+    });
+  });
+
+  it('reassigns on a missed first response, twice, telling the supervisors at the second miss', async () => {
+    const fake = fakeActivities({ agents: ['A-1', 'A-2', 'A-3'] });
+    await withRequest(fake.activities, requestInput(), async (handle) => {
+      await stateWhen(handle, (d) => d.assignee?.id === 'A-1' && fake.notifications.length >= 2);
+      await env.sleep('31 minutes');
+      const second = await stateWhen(handle, (d) => d.assignee?.id === 'A-2' && d.deadlines.length === 2);
+      expect(second.reassignments).toBe(1);
+      expect(second.deadlines.map((d) => d.state)).toEqual(['missed', 'pending']);
+      expect(fake.assignCalls.map((c) => c.excludeAgentIds)).toEqual([[], ['A-1']]);
+
+      await env.sleep('31 minutes');
+      const third = await stateWhen(handle, (d) => d.assignee?.id === 'A-3' && d.deadlines.length === 3);
+      expect(third.reassignments).toBe(2);
+      expect(fake.assignCalls.map((c) => c.excludeAgentIds)).toEqual([[], ['A-1'], ['A-1', 'A-2']]);
+      const escalations = fake.notifications.filter((n) => n.template === 'deadline-escalation');
+      expect(escalations.map((n) => n.recipients)).toEqual([
+        [{ kind: 'groupLead', groupId: 'technical_support' }],
+        [{ kind: 'groupLead', groupId: 'technical_support' }, { kind: 'policyAddress', name: 'supervisors' }],
+      ]);
+      expect(fake.notifications.filter((n) => n.template === 'reassignment').map((n) => n.recipients)).toEqual([
+        [{ kind: 'agent', agentId: 'A-1' }],
+        [{ kind: 'agent', agentId: 'A-2' }],
+      ]);
+      expect(fake.notifications.filter((n) => n.template === 'assignment').map((n) => n.recipients[0])).toEqual([
+        { kind: 'agent', agentId: 'A-1' },
+        { kind: 'agent', agentId: 'A-2' },
+        { kind: 'agent', agentId: 'A-3' },
+      ]);
+
+      const former = await failureOf(handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: { ...ASSIGNEE, agentId: 'A-1' }, input: {} }] }));
+      expect(former.type).toBe('Forbidden');
+      const answered = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: { ...ASSIGNEE, agentId: 'A-3' }, input: {} }] });
+      expect(answered.stage).toBe('analysis');
+      expect(answered.deadlines.map((d) => d.state)).toEqual(['missed', 'missed', 'met']);
+      const { typedSearchAttributes } = await handle.describe();
+      expect(typedSearchAttributes.get(SearchAttribute.AssignedAgent)).toBe('A-3');
     });
   });
 
@@ -207,7 +278,7 @@ describe('customerRequest', () => {
   });
 
   it('keeps a request received while nobody is eligible, tells the group lead and supervisors once, and retries every 5 minutes', async () => {
-    const fake = fakeActivities({ assignments: [NOBODY, NOBODY, ASSIGNED] });
+    const fake = fakeActivities({ nobodyFirst: 2 });
     await withRequest(fake.activities, requestInput(), async (handle) => {
       const waiting = await stateWhen(handle, () => templatesOf(fake.notifications).includes('nobody-eligible'));
       expect(waiting.stage).toBe('received');
@@ -219,11 +290,11 @@ describe('customerRequest', () => {
       ]);
 
       await env.sleep('4 minutes');
-      expect(fake.assignAttempts()).toBe(1);
+      expect(fake.assignCalls).toHaveLength(1);
       await env.sleep('7 minutes');
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned');
       expect(assigned.assignee?.id).toBe('A-ASSIGNEE');
-      expect(fake.assignAttempts()).toBe(3);
+      expect(fake.assignCalls).toHaveLength(3);
       expect(templatesOf(fake.notifications).filter((t) => t === 'nobody-eligible')).toHaveLength(1);
     });
   });

@@ -10,7 +10,7 @@ import { CustomerTier, DeadlineId, Priority, RequestType } from './request';
 
 export const PolicyDuration = z.discriminatedUnion('clock', [
   z.object({ clock: z.literal('calendar'), seconds: z.number().int().positive() }),
-  /** `days: 0` is the end of business of the same working day (the daily progress duty). */
+  /** `days: 0` is the next end of business of a working day still to come (the daily progress duty). */
   z.object({ clock: z.literal('workingDays'), days: z.number().int().min(0) }),
 ]);
 export type PolicyDuration = z.infer<typeof PolicyDuration>;

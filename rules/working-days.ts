@@ -1,8 +1,9 @@
 /**
  * Working-day arithmetic (process.md "Working days"). "N working days after
  * t" is the end of business of the N-th working day strictly after the local
- * date of t; zero is the end of business of the first working day on or after
- * it (the daily progress duty). Pure and deterministic: the workflow computes
+ * date of t; zero is the first end of business still to come on a working day
+ * (the daily progress duty: today's, or the next working day's once today's
+ * has passed). Pure and deterministic: the workflow computes
  * each `dueAt` once, with the calendar snapshot it keeps.
  */
 import type { BusinessCalendar } from '../contracts/calendar';
@@ -75,7 +76,9 @@ export function isWorkingDay(date: string, calendar: WorkingCalendar): boolean {
 export function addWorkingDays(from: Date, days: number, calendar: WorkingCalendar): Date {
   let date = localDate(from, calendar.timeZone);
   if (days === 0) {
-    while (!isWorkingDay(date, calendar)) date = formatIsoDate(parseIsoDate(date) + DAY_MS);
+    const closed = (day: string): boolean =>
+      !isWorkingDay(day, calendar) || zonedInstant(day, calendar.endOfBusiness, calendar.timeZone).getTime() <= from.getTime();
+    while (closed(date)) date = formatIsoDate(parseIsoDate(date) + DAY_MS);
   }
   for (let counted = 0; counted < days; ) {
     date = formatIsoDate(parseIsoDate(date) + DAY_MS);

@@ -1,8 +1,8 @@
 /**
  * Working-day arithmetic (process.md "Working days"): "N working days after
  * t" is the end of business (default 18:00 local) of the N-th working day
- * strictly after the local date of t; zero days is the end of business of
- * the first working day on or after it. Every expected instant below is
+ * strictly after the local date of t; zero days is the first end of
+ * business still to come on a working day. Every expected instant below is
  * worked out by hand and written with its local offset.
  */
 import { DEFAULT_CALENDAR } from '../../contracts/calendar';
@@ -255,8 +255,10 @@ describe('addWorkingDays with zero days (the daily progress duty)', () => {
     expect(iso(addWorkingDays(at('2026-11-27T09:00:00+08:00'), 0, shanghai))).toBe(instant('2026-11-27T18:00:00+08:00'));
   });
 
-  it('is the end of business of that day even when started after it (the first working day on or after the date)', () => {
-    expect(iso(addWorkingDays(at('2026-11-27T20:00:00+08:00'), 0, shanghai))).toBe(instant('2026-11-27T18:00:00+08:00'));
+  it('is the next working day’s end of business once today’s has passed (never an instant in the past)', () => {
+    expect(iso(addWorkingDays(at('2026-11-27T20:00:00+08:00'), 0, shanghai))).toBe(instant('2026-11-30T18:00:00+08:00'));
+    expect(iso(addWorkingDays(at('2026-11-27T18:00:00+08:00'), 0, shanghai))).toBe(instant('2026-11-30T18:00:00+08:00'));
+    expect(iso(addWorkingDays(at('2026-11-27T17:59:59+08:00'), 0, shanghai))).toBe(instant('2026-11-27T18:00:00+08:00'));
   });
 
   it('is the next working day when started on a weekend', () => {

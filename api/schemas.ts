@@ -42,8 +42,6 @@ export const IntakeBody = z.strictObject({
 });
 export type IntakeBody = z.infer<typeof IntakeBody>;
 
-export const AcknowledgeBody = z.strictObject({ note: text(5_000).optional() });
-
 export const AgentBody = z.strictObject({
   id: code.optional(),
   name: text(200),

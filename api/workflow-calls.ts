@@ -9,11 +9,10 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import type { UpdateDefinition } from '@temporalio/common';
 import { HTTP_ERROR_FOR_FAILURE, isFailureType, type InvalidTransitionDetails } from '../contracts/failures';
 import type { RequestDocument } from '../contracts/request';
 import { requestWorkflowId, Timeouts } from '../contracts/temporal';
-import { stateQuery, type ActionCommand } from '../workflows/definitions';
+import { stateQuery, type ActionCommand, type ActionUpdate } from '../workflows/definitions';
 import { ApiError, notFound, unavailable } from './errors';
 
 /** gRPC status codes that mean Temporal could not be reached or did not answer in time. */
@@ -52,11 +51,11 @@ function failureToApiError(failure: ApplicationFailure): ApiError {
 }
 
 /** Performs an action as a workflow Update; the idempotency key, when given, is the Update id. */
-export async function performAction<Input>(
+export async function performAction(
   client: Client,
   requestId: string,
-  update: UpdateDefinition<RequestDocument, [ActionCommand<Input>]>,
-  command: ActionCommand<Input>,
+  update: ActionUpdate,
+  command: ActionCommand,
   idempotencyKey: string | null,
 ): Promise<RequestDocument> {
   try {

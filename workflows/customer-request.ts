@@ -20,12 +20,12 @@ import { forbidden, invalidTransition, preconditionFailed } from '../contracts/f
 import type { PolicyDeadlineId, WorkflowPolicy } from '../contracts/policy';
 import type { CustomerRequestInput, DeadlineEntry, RequestDocument, Stage, SubStage } from '../contracts/request';
 import { SearchAttribute, Timeouts } from '../contracts/temporal';
-import { allowedActions, judgeAction, type RequestView } from '../rules/actions';
+import { ACTION_NAMES, allowedActions, judgeAction, type ActionName, type RequestView } from '../rules/actions';
 import { DEADLINES, type DeadlineParty } from '../rules/deadline-catalogue';
 import { deadlineDuration } from '../rules/deadlines';
 import { initialDocument } from '../rules/request-document';
 import { dueAt } from '../rules/working-days';
-import { acknowledgeUpdate, HANDLED_ACTIONS, stateQuery, type ActionCommand } from './definitions';
+import { actionUpdates, HANDLED_ACTIONS, stateQuery, type ActionCommand } from './definitions';
 
 const activityOptions: ActivityOptions = {
   startToCloseTimeout: Timeouts.activityStartToClose,
@@ -42,9 +42,11 @@ function step(summary: string): ActivityOptions {
 export async function customerRequest(input: CustomerRequestInput): Promise<RequestDocument> {
   const request = new OpenRequest(input);
   setHandler(stateQuery, () => request.doc);
-  setHandler(acknowledgeUpdate, (command) => request.acknowledge(command), {
-    validator: (command) => request.validateAcknowledge(command),
-  });
+  for (const action of ACTION_NAMES) {
+    setHandler(actionUpdates[action], (command) => request.perform(action, command), {
+      validator: (command) => request.validate(action, command),
+    });
+  }
 
   const policySnapshot = await activities.loadPolicy.executeWithOptions(step('load policy version'), [
     { version: input.policyVersion },
@@ -191,14 +193,20 @@ class OpenRequest {
     });
   }
 
-  /** Scope, then version, then state: a rejected action leaves no trace in history. */
-  validateAcknowledge(command: ActionCommand<unknown>): void {
+  /**
+   * Every action's validator, in api.md's order: scope (`Forbidden`), then the
+   * version (`PreconditionFailed`), then state (`InvalidTransition`). A
+   * rejected action leaves no trace in history.
+   */
+  validate(action: ActionName, command: ActionCommand): void {
     const now = new Date();
-    const verdict = judgeAction('acknowledge', command.actor, this.view(), now);
+    const target = { taskId: textOf(command.input.taskId), area: textOf(command.input.area) };
+    const verdict = judgeAction(action, command.actor, this.view(), now, target);
     if (!verdict.allowed && verdict.failure === 'Forbidden') throw forbidden(verdict.reason);
     this.checkVersion(command);
-    if (!verdict.allowed) {
-      throw invalidTransition(verdict.reason, {
+    if (!verdict.allowed || !HANDLED_ACTIONS.has(action)) {
+      const where = this.doc.subStage ? `${this.doc.stage}/${this.doc.subStage}` : this.doc.stage;
+      throw invalidTransition(verdict.allowed ? `${action} is not allowed in ${where}` : verdict.reason, {
         stage: this.doc.stage,
         subStage: this.doc.subStage,
         allowed: allowedActions(command.actor, this.view(), now).filter((a) => HANDLED_ACTIONS.has(a)),
@@ -206,13 +214,19 @@ class OpenRequest {
     }
   }
 
-  /** Changes state only; the main flow sends what follows, so the Update answers at once. */
-  acknowledge(_command: ActionCommand<unknown>): RequestDocument {
-    this.firstResponded = true;
-    this.meet('firstResponse');
-    if (this.doc.complexity === 'emergency') this.moveTo('solution_design', 'drafting');
-    else this.moveTo('analysis');
-    return this.doc;
+  /** Changes state only and returns; the main flow sends what follows, so the Update answers at once. */
+  perform(action: ActionName, _command: ActionCommand): RequestDocument {
+    switch (action) {
+      case 'acknowledge':
+        this.firstResponded = true;
+        this.meet('firstResponse');
+        if (this.doc.complexity === 'emergency') this.moveTo('solution_design', 'drafting');
+        else this.moveTo('analysis');
+        return this.doc;
+      default:
+        // The validator admits only handled actions.
+        throw new Error(`${action} has no handler yet`);
+    }
   }
 
   /** The request as the state machine of actions sees it. */
@@ -323,4 +337,9 @@ class OpenRequest {
       { requestId: this.doc.id, eventSeq: this.eventSeq, template, recipients, facts },
     ]);
   }
+}
+
+/** A text field of an action's input, when it is one. */
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

@@ -1,28 +1,36 @@
 /**
  * The messages of workflow `customerRequest`: the `state` query and one
- * Update per action of api.md (named as the action). Shared by the workflow,
+ * Update per action of api.md, named as the action. Shared by the workflow,
  * the API and the tests.
  */
+import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../contracts/actor';
 import type { RequestDocument } from '../contracts/request';
-import type { ActionName } from '../rules/actions';
+import { ACTION_NAMES, type ActionName } from '../rules/actions';
 
 export const stateQuery = defineQuery<RequestDocument>('state');
 
 /** What every action Update carries besides its own input (api.md "Actions"). */
-export interface ActionCommand<Input> {
+export interface ActionCommand<Input = Record<string, unknown>> {
   actor: Actor;
   /** `If-Match`: the version the caller last saw. */
   ifMatch?: number;
   input: Input;
 }
 
-export interface AcknowledgeInput {
-  note?: string;
-}
+export type ActionUpdate = UpdateDefinition<RequestDocument, [ActionCommand]>;
 
-export const acknowledgeUpdate = defineUpdate<RequestDocument, [ActionCommand<AcknowledgeInput>]>('acknowledge');
+/** Every action of api.md's table as an Update of the same name. */
+export const actionUpdates = Object.fromEntries(
+  ACTION_NAMES.map((name) => [name, defineUpdate<RequestDocument, [ActionCommand]>(name)]),
+) as Record<ActionName, ActionUpdate>;
 
-/** The actions this workflow takes as Updates so far; a 409 lists only these as `allowed`. */
+export const acknowledgeUpdate = actionUpdates.acknowledge;
+
+/**
+ * The actions this workflow performs so far. The others are declared and
+ * validated (scope, version) but reject with `InvalidTransition` until the
+ * stage they belong to is built; a 409 lists only these as `allowed`.
+ */
 export const HANDLED_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>(['acknowledge']);

@@ -1,24 +1,26 @@
 /** `/api/requests`: intake, reading a request, and its actions (api.md "Routes", "Actions"). */
 import { Router, type Request } from 'express';
-import { actsAsSupervisor } from '../../contracts/actor';
+import type { RecordedFrom } from '../../contracts/actor';
 import type { RequestDocument } from '../../contracts/request';
 import { initialDocument } from '../../rules/request-document';
-import { acknowledgeUpdate } from '../../workflows/definitions';
+import { ACTION_NAMES, type ActionName } from '../../rules/actions';
+import { actionUpdates } from '../../workflows/definitions';
+import { ACTION_SPECS } from '../action-schemas';
 import { actorOf, requireRole, staffOf, type StaffPrincipal } from '../auth';
 import type { ApiDependencies } from '../dependencies';
 import { forbiddenError, notFound, parseOrThrow, unavailable, validationFailed } from '../errors';
 import { recordIntake, startRequestWorkflow } from '../intake';
 import { presentForStaff } from '../presenter';
-import { AcknowledgeBody, IntakeBody, RequestIdParam } from '../schemas';
+import { IntakeBody, RequestIdParam } from '../schemas';
 import { performAction, queryState } from '../workflow-calls';
 
-/** Every action of api.md this release performs: its body, who may call it, its Update. */
-const ACTIONS = {
-  acknowledge: { roles: ['agent'], body: AcknowledgeBody, update: acknowledgeUpdate },
-} as const;
 
 /** How long intake waits for the workflow's first steps (priority, assignee) before answering. */
 const INTAKE_SETTLE_MS = 5_000;
+
+function isActionName(name: string): name is ActionName {
+  return (ACTION_NAMES as readonly string[]).includes(name);
+}
 
 function idempotencyKeyOf(req: Request): string | null {
   const key = req.get('idempotency-key');
@@ -85,20 +87,13 @@ export function requestRoutes({ db, temporal, config }: ApiDependencies): Router
   router.post('/:id/actions/:action', async (req, res) => {
     const staff = staffOf(req);
     const name = req.params.action;
-    const action = Object.prototype.hasOwnProperty.call(ACTIONS, name) ? ACTIONS[name as keyof typeof ACTIONS] : undefined;
-    if (!action) throw notFound(`no action ${name}`);
-    if (!(action.roles as readonly string[]).includes(staff.role) && !actsAsSupervisor(actorOf(staff))) {
-      throw forbiddenError(`${name} needs the role ${action.roles.join(' or ')}`);
-    }
+    if (!isActionName(name)) throw notFound(`no action ${name}`);
+    const spec = ACTION_SPECS[name];
+    if (!spec.roles.includes(staff.role)) throw forbiddenError(`${name} needs the role ${spec.roles.join(' or ')}`);
     const id = parseOrThrow(RequestIdParam, req.params.id, 'id');
-    const input = parseOrThrow(action.body, req.body ?? {}, '');
-    const doc = await performAction(
-      temporal,
-      id,
-      action.update,
-      { actor: actorOf(staff), ifMatch: ifMatchOf(req), input },
-      idempotencyKeyOf(req),
-    );
+    const { recordedFrom, ...input } = parseOrThrow(spec.body, req.body ?? {}, '');
+    const actor = { ...actorOf(staff), recordedFrom: (recordedFrom as RecordedFrom | undefined) ?? null };
+    const doc = await performAction(temporal, id, actionUpdates[name], { actor, ifMatch: ifMatchOf(req), input }, idempotencyKeyOf(req));
     res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc, config.businessTimeZone));
   });
 

@@ -200,6 +200,17 @@ describe('a request taken in over HTTP', () => {
     expect(badBody.body.error.issues[0].path).toBe('note');
     const unknownAction = await stack.call('POST', `/api/requests/${requestId}/actions/teleport`, { token: agentToken, body: {} });
     expect(unknownAction.status).toBe(404);
+    // Every action of api.md is routed and its body validated; those of later stages answer 409.
+    const badRating = await stack.call('POST', `/api/requests/${requestId}/actions/rate-first-contact`, { token: intakeToken, body: { rating: 6, recordedFrom: 'phone' } });
+    expect(badRating.status).toBe(400);
+    expect(badRating.body.error.issues[0].path).toBe('rating');
+    const complexWithoutReviewers = await stack.call('POST', `/api/requests/${requestId}/actions/solution`, { token: agentToken, body: { steps: ['a'], complex: true } });
+    expect(complexWithoutReviewers.status).toBe(400);
+    const interventionByAgent = await stack.call('POST', `/api/requests/${requestId}/actions/intervention`, { token: agentToken, body: { plan: 'x', reopen: false } });
+    expect(interventionByAgent.status).toBe(403);
+    const cancelRecorded = await stack.call('POST', `/api/requests/${requestId}/actions/cancel`, { token: intakeToken, body: { reason: '客户来电取消', recordedFrom: 'phone' } });
+    expect(cancelRecorded.status).toBe(409);
+    expect(cancelRecorded.body.error).toMatchObject({ code: 'invalid_transition', stage: 'assigned' });
 
     const acknowledged = await stack.call('POST', `/api/requests/${requestId}/actions/acknowledge`, {
       token: agentToken,

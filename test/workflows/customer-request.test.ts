@@ -14,7 +14,7 @@ import type { AssignAgentInput, AssignmentResult, NotifyInput, RequestActivities
 import type { PolicySnapshot } from '../../contracts/policy';
 import type { CustomerRequestInput, RequestDocument } from '../../contracts/request';
 import { SearchAttribute, WorkflowType } from '../../contracts/temporal';
-import { acknowledgeUpdate, stateQuery } from '../../workflows/definitions';
+import { acknowledgeUpdate, actionUpdates, stateQuery } from '../../workflows/definitions';
 import { calendarSnapshot, policySnapshot, requestInput } from '../support/fixtures';
 import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } from '../support/temporal';
 
@@ -274,6 +274,27 @@ describe('customerRequest', () => {
         (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
       );
       expect(accepted).toHaveLength(1);
+    });
+  });
+
+  it('declares every action of api.md as an Update: out of scope is Forbidden, not yet built is InvalidTransition, neither leaves a trace', async () => {
+    const fake = fakeActivities();
+    await withRequest(fake.activities, requestInput(), async (handle) => {
+      await stateWhen(handle, (d) => d.stage === 'assigned');
+      const customer: Actor = { kind: 'customer', role: 'customer', agentId: null, lead: false, group: null, recordedFrom: null };
+      const cancelByColleague = await failureOf(handle.executeUpdate(actionUpdates.cancel, { args: [{ actor: ANOTHER_AGENT, input: { reason: '不需要了' } }] }));
+      expect(cancelByColleague.type).toBe('Forbidden');
+      const cancelByCustomer = await failureOf(handle.executeUpdate(actionUpdates.cancel, { args: [{ actor: customer, input: { reason: '不需要了' } }] }));
+      expect(cancelByCustomer.type).toBe('InvalidTransition');
+      expect(cancelByCustomer.details?.[0]).toEqual({ stage: 'assigned', subStage: null, allowed: [] });
+      const confirmByCustomer = await failureOf(handle.executeUpdate(actionUpdates.confirm, { args: [{ actor: customer, input: {} }] }));
+      expect(confirmByCustomer.type).toBe('InvalidTransition');
+      const history = await handle.fetchHistory();
+      const accepted = history.events!.filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+      expect(accepted).toHaveLength(0);
+      // The assignee sees acknowledge as the one action open to them.
+      const twice = await failureOf(handle.executeUpdate(actionUpdates.resolve, { args: [{ actor: ASSIGNEE, input: { answer: '已答复' } }] }));
+      expect(twice.details?.[0]).toEqual({ stage: 'assigned', subStage: null, allowed: ['acknowledge'] });
     });
   });
 

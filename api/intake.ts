@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Policy } from '../contracts/policy';
 import { formatRequestId, type CustomerRequestInput } from '../contracts/request';
-import { requestWorkflowId, TASK_QUEUE, WorkflowType } from '../contracts/temporal';
+import { requestWorkflowId, TASK_QUEUE, Timeouts, WorkflowType } from '../contracts/temporal';
 import type { Db } from '../db/database';
 import { initialDocument } from '../rules/request-document';
 import type { StaffPrincipal } from './auth';
@@ -122,13 +122,15 @@ export async function recordIntake(db: Db, { body, staff, idempotencyKey, now, t
 /** Starts the request's workflow; a second start of the same request is a no-op. */
 export async function startRequestWorkflow(client: Client, outcome: IntakeOutcome): Promise<void> {
   try {
-    await client.workflow.start(WorkflowType.customerRequest, {
-      workflowId: requestWorkflowId(outcome.requestId),
-      taskQueue: TASK_QUEUE,
-      args: [outcome.input],
-      staticSummary: outcome.summary,
-      staticDetails: 'Customer request (客户需求). Its current details show the stage, who holds it and what is due next.',
-    });
+    await client.connection.withDeadline(Date.now() + Timeouts.workflowStartMs, () =>
+      client.workflow.start(WorkflowType.customerRequest, {
+        workflowId: requestWorkflowId(outcome.requestId),
+        taskQueue: TASK_QUEUE,
+        args: [outcome.input],
+        staticSummary: outcome.summary,
+        staticDetails: 'Customer request (客户需求). Its current details show the stage, who holds it and what is due next.',
+      }),
+    );
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }

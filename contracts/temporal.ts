@@ -61,4 +61,6 @@ export const Timeouts = {
   actionUpdateMs: 10_000,
   /** How long the API waits for a `state` query before answering 503. */
   stateQueryMs: 5_000,
+  /** How long intake waits for Temporal to start a request's workflow before answering 503. */
+  workflowStartMs: 5_000,
 } as const;

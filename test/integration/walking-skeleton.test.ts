@@ -5,7 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { startApi } from '../../api/server';
 import { DEFAULT_POLICY } from '../../contracts/policy';
+import { freePort } from '../../local/ports';
 import { requestWorkflowId, SearchAttribute } from '../../contracts/temporal';
 import { intakeBody, startStack, type Stack } from '../support/stack';
 import { quietTemporalLogs } from '../support/temporal';
@@ -348,6 +352,43 @@ describe('idempotent intake', () => {
     const allRequests = await stack.db.selectFrom('requests').select('id').execute();
     // No sequence number was spent on a retry: ids are dense.
     expect(counter.rows[0]!.last_sequence).toBe(allRequests.length);
+  });
+});
+
+describe('intake while Temporal cannot be reached', () => {
+  it('answers 503 not_applied having kept the key, and a retry with the key starts the request once', async () => {
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const cutOff = await startApi(
+      { db: stack.db, temporal: new Client({ connection }), config: stack.config, logger: pino({ level: 'silent' }) },
+      0,
+    );
+    const body = intakeBody({ customer: { id: 'C-TEST-0005', name: '测试客户戊', email: 'customer.e@example.com', phone: '+86 100 0000 0005', tier: 'standard' } });
+    try {
+      const asked = Date.now();
+      const refused = await fetch(`${cutOff.url}/api/requests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${intakeToken}`, 'content-type': 'application/json', 'idempotency-key': 'while-temporal-is-away' },
+        body: JSON.stringify(body),
+      });
+      expect(refused.status).toBe(503);
+      // Bounded: intake does not hang on an absent Temporal (5 s, Timeouts.workflowStartMs).
+      expect(Date.now() - asked).toBeLessThan(15_000);
+      const error = ((await refused.json()) as { error: { code: string; outcome: string; message: string } }).error;
+      expect(error).toMatchObject({ code: 'unavailable', outcome: 'not_applied' });
+      const requestId = /request (R-\d{4}-\d{6})/.exec(error.message)?.[1];
+      expect(requestId).toBeDefined();
+      const kept = await stack.db.selectFrom('intake_keys').select('request_id').where('key', '=', 'while-temporal-is-away').executeTakeFirstOrThrow();
+      expect(kept.request_id).toBe(requestId);
+
+      const retried = await stack.call('POST', '/api/requests', { token: intakeToken, body, headers: { 'idempotency-key': 'while-temporal-is-away' } });
+      expect(retried.status).toBe(200);
+      expect(retried.body).toMatchObject({ id: requestId, stage: 'assigned' });
+    } finally {
+      await cutOff.close();
+      // The client's gRPC retry timers outlive the refused call; let them run out before closing.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      await connection.close();
+    }
   });
 });
 

@@ -22,8 +22,3 @@ export interface Actor {
   /** Set when staff record what the customer said, on the customer's behalf. */
   recordedFrom: RecordedFrom | null;
 }
-
-/** Supervisors act on all requests, and an admin may do whatever a supervisor may. */
-export function actsAsSupervisor(actor: Actor): boolean {
-  return actor.kind === 'staff' && (actor.role === 'supervisor' || actor.role === 'admin');
-}

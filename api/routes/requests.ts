@@ -14,7 +14,6 @@ import { presentForStaff } from '../presenter';
 import { IntakeBody, RequestIdParam } from '../schemas';
 import { performAction, queryState } from '../workflow-calls';
 
-
 /** How long intake waits for the workflow's first steps (priority, assignee) before answering. */
 const INTAKE_SETTLE_MS = 5_000;
 

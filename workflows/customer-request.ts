@@ -14,7 +14,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { NotificationRecipient, NotificationTemplate, NotifyInput, RequestActivities } from '../contracts/activities';
+import type { AssignmentResult, NotificationRecipient, NotificationTemplate, NotifyInput, RequestActivities } from '../contracts/activities';
 import type { CalendarSnapshot } from '../contracts/calendar';
 import { forbidden, invalidTransition, preconditionFailed } from '../contracts/failures';
 import type { PolicyDeadlineId, WorkflowPolicy } from '../contracts/policy';
@@ -100,9 +100,7 @@ class OpenRequest {
     const groupId = this.routedGroup;
     let toldNobodyEligible = false;
     for (;;) {
-      const result = await activities.assignAgent.executeWithOptions(step('assign an agent'), [
-        { requestId: this.doc.id, customerId: this.doc.customer.id, groupId, tier: this.doc.customer.tier, excludeAgentIds: [] },
-      ]);
+      const result = await this.findAgent('assign an agent', groupId, []);
       if (result.outcome === 'assigned') {
         this.doc.assignee = { id: result.agentId, group: result.groupId };
         this.moveTo('assigned');
@@ -131,7 +129,7 @@ class OpenRequest {
       const armedAt = Date.now();
       const deadline = this.arm('firstResponse');
       await this.recordState();
-      await this.notify('assignment', [{ kind: 'agent', agentId: assignee.id }], { deadline: deadline.name, dueAt: deadline.dueAt });
+      await this.notify('assignment', [{ kind: 'agent', agentId: assignee.id }], dueFacts(deadline));
       if (await this.firstResponseBefore(deadline, armedAt)) break;
 
       // The workflow's own order of events decides: an acknowledgement
@@ -140,11 +138,9 @@ class OpenRequest {
       missedBy.push(assignee.id);
       await this.recordState();
       const escalateTo: DeadlineParty[] = missedBy.length > 1 ? [...DEADLINES.firstResponse.escalateTo, 'supervisors'] : DEADLINES.firstResponse.escalateTo;
-      await this.notify('deadline-escalation', this.recipients(escalateTo), { deadline: deadline.name, dueAt: deadline.dueAt });
+      await this.notify('deadline-escalation', this.recipients(escalateTo), dueFacts(deadline));
 
-      const next = await activities.assignAgent.executeWithOptions(step('reassign: first response missed'), [
-        { requestId: this.doc.id, customerId: this.doc.customer.id, groupId: assignee.group, tier: this.doc.customer.tier, excludeAgentIds: missedBy },
-      ]);
+      const next = await this.findAgent('reassign: first response missed', assignee.group, missedBy);
       if (next.outcome === 'nobody_eligible') {
         // Nobody else may take it: it stays with the assignee, owed and overdue.
         await this.notify('nobody-eligible', this.recipients(['groupLead', 'supervisors']));
@@ -162,13 +158,20 @@ class OpenRequest {
     });
   }
 
+  /** Asks the assignment activity for an agent of the group, skipping `excludeAgentIds`. */
+  private findAgent(summary: string, groupId: string, excludeAgentIds: string[]): Promise<AssignmentResult> {
+    return activities.assignAgent.executeWithOptions(step(summary), [
+      { requestId: this.doc.id, customerId: this.doc.customer.id, groupId, tier: this.doc.customer.tier, excludeAgentIds },
+    ]);
+  }
+
   /** Waits for the first response until the deadline, reminding whoever owes it at 80% of the window. */
   private async firstResponseBefore(deadline: DeadlineEntry, armedAt: number): Promise<boolean> {
     const due = Date.parse(deadline.dueAt);
     const remindAt = armedAt + (due - armedAt) * this.policy.reminderAtFraction;
     const answered = () => this.firstResponded;
     if (await condition(answered, Math.max(0, remindAt - Date.now()), { summary: `${deadline.name} reminder` })) return true;
-    await this.notify('deadline-reminder', this.recipients([DEADLINES.firstResponse.owedBy]), { deadline: deadline.name, dueAt: deadline.dueAt });
+    await this.notify('deadline-reminder', this.recipients([DEADLINES.firstResponse.owedBy]), dueFacts(deadline));
     return condition(answered, Math.max(0, due - Date.now()), { summary: `${deadline.name} deadline` });
   }
 
@@ -200,8 +203,9 @@ class OpenRequest {
    */
   validate(action: ActionName, command: ActionCommand): void {
     const now = new Date();
+    const view = this.view();
     const target = { taskId: textOf(command.input.taskId), area: textOf(command.input.area) };
-    const verdict = judgeAction(action, command.actor, this.view(), now, target);
+    const verdict = judgeAction(action, command.actor, view, now, target);
     if (!verdict.allowed && verdict.failure === 'Forbidden') throw forbidden(verdict.reason);
     this.checkVersion(command);
     if (!verdict.allowed || !HANDLED_ACTIONS.has(action)) {
@@ -209,7 +213,7 @@ class OpenRequest {
       throw invalidTransition(verdict.allowed ? `${action} is not allowed in ${where}` : verdict.reason, {
         stage: this.doc.stage,
         subStage: this.doc.subStage,
-        allowed: allowedActions(command.actor, this.view(), now).filter((a) => HANDLED_ACTIONS.has(a)),
+        allowed: allowedActions(command.actor, view, now).filter((a) => HANDLED_ACTIONS.has(a)),
       });
     }
   }
@@ -337,6 +341,11 @@ class OpenRequest {
       { requestId: this.doc.id, eventSeq: this.eventSeq, template, recipients, facts },
     ]);
   }
+}
+
+/** What a reminder or an escalation e-mail says of its deadline. */
+function dueFacts(deadline: DeadlineEntry): NotifyInput['facts'] {
+  return { deadline: deadline.name, dueAt: deadline.dueAt };
 }
 
 /** A text field of an action's input, when it is one. */

@@ -9,6 +9,7 @@ import { startApi, type RunningApi } from '../../api/server';
 import { loadConfig } from '../../config';
 import { createDatabase, type Db } from '../../db/database';
 import { freePort } from '../../local/ports';
+import { closeAfterRetriesRunOut } from '../support/temporal';
 
 let api: RunningApi;
 let db: Db;
@@ -26,10 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  // The client's gRPC retry interceptor keeps retry timers past a call's deadline;
-  // one firing on a closed channel throws out of grpc-js. Let them run out first.
-  await new Promise((resolve) => setTimeout(resolve, 5_000));
-  await connection?.close();
+  if (connection) await closeAfterRetriesRunOut(connection);
   await db?.destroy();
 });
 

@@ -12,7 +12,7 @@ import { DEFAULT_POLICY } from '../../contracts/policy';
 import { freePort } from '../../local/ports';
 import { requestWorkflowId, SearchAttribute } from '../../contracts/temporal';
 import { intakeBody, startStack, type Stack } from '../support/stack';
-import { quietTemporalLogs } from '../support/temporal';
+import { closeAfterRetriesRunOut, quietTemporalLogs } from '../support/temporal';
 
 let stack: Stack;
 let intakeToken: string;
@@ -385,9 +385,7 @@ describe('intake while Temporal cannot be reached', () => {
       expect(retried.body).toMatchObject({ id: requestId, stage: 'assigned' });
     } finally {
       await cutOff.close();
-      // The client's gRPC retry timers outlive the refused call; let them run out before closing.
-      await new Promise((resolve) => setTimeout(resolve, 5_000));
-      await connection.close();
+      await closeAfterRetriesRunOut(connection);
     }
   });
 });

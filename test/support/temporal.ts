@@ -3,6 +3,7 @@
  * SDK's own download cannot reach the internet here): the time-skipping test
  * server and the dev server, each with the project's search attributes.
  */
+import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -71,4 +72,14 @@ const quietBundlerLogger = {
 /** The SDK logs every worker state change at INFO; tests want warnings only. Call before any worker starts. */
 export function quietTemporalLogs(): void {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+/**
+ * Closes a client connection whose calls failed for want of a server. The
+ * client's gRPC retry interceptor keeps retry timers past a call's deadline,
+ * and one firing on a closed channel throws out of grpc-js: let them run out.
+ */
+export async function closeAfterRetriesRunOut(connection: Connection): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  await connection.close();
 }

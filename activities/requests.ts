@@ -3,14 +3,17 @@ import type { RecordRequestInput, RecordStateInput } from '../contracts/activiti
 import type { RequestDocument } from '../contracts/request';
 import type { ActivityDependencies } from './dependencies';
 
+/**
+ * The columns the workflow's document decides. The assignee and group are
+ * not among them: the assignment activities own those, with the agents' load.
+ */
 function stateColumns(document: RequestDocument) {
   return {
     stage: document.stage,
     sub_stage: document.subStage,
     status: document.status,
     priority: document.priority,
-    assignee_id: document.assignee?.id ?? null,
-    group_id: document.assignee?.group ?? null,
+    complexity: document.complexity,
     calendar_version: document.calendarVersion,
     document: JSON.stringify(document),
     version: document.version,
@@ -35,7 +38,6 @@ export function createRequestActivities({ db, clock }: ActivityDependencies) {
           expected_outcome: intake.expectedOutcome,
           urgency: intake.urgency,
           emotion: intake.emotion,
-          complexity: intake.complexity,
           priority_overridden_by: intake.priorityOverride ? request.recordedBy.tokenId : null,
           policy_version: request.policyVersion,
           recorded_by: JSON.stringify(request.recordedBy),

@@ -10,11 +10,27 @@ import { toZonedIso } from '../rules/working-days';
 /** api.md: times in responses carry the business time zone's offset. */
 function inBusinessTime(doc: RequestDocument, timeZone: string): RequestDocument {
   const zoned = (iso: string): string => toZonedIso(new Date(iso), timeZone);
+  const zonedOrNull = (iso: string | null): string | null => (iso === null ? null : zoned(iso));
+  const recorded = <T extends { at: string }>(record: T | null): T | null => (record === null ? null : { ...record, at: zoned(record.at) });
   return {
     ...doc,
     createdAt: zoned(doc.createdAt),
-    closedAt: doc.closedAt === null ? null : zoned(doc.closedAt),
-    deadlines: doc.deadlines.map((d) => ({ ...d, dueAt: zoned(d.dueAt) })),
+    closedAt: zonedOrNull(doc.closedAt),
+    firstResponseAt: zonedOrNull(doc.firstResponseAt),
+    deadlines: doc.deadlines.map((d) => ({
+      ...d,
+      dueAt: zoned(d.dueAt),
+      armedAt: zoned(d.armedAt),
+      remindedAt: zonedOrNull(d.remindedAt),
+      settledAt: zonedOrNull(d.settledAt),
+      fulfilledAt: zonedOrNull(d.fulfilledAt),
+      escalatedAt: zonedOrNull(d.escalatedAt),
+    })),
+    answer: recorded(doc.answer),
+    temporaryMeasure: recorded(doc.temporaryMeasure),
+    reclassification: recorded(doc.reclassification),
+    firstContactRating: recorded(doc.firstContactRating),
+    cancellation: recorded(doc.cancellation),
   };
 }
 

@@ -22,6 +22,12 @@ export interface AssignAgentInput {
   excludeAgentIds: string[];
 }
 
+/** A supervisor's or lead's reassignment to a named agent (the API has checked the agent is active). */
+export interface TransferAssignmentInput {
+  requestId: string;
+  agentId: string;
+}
+
 export type AssignmentResult =
   | { outcome: 'assigned'; agentId: string; groupId: string }
   | { outcome: 'nobody_eligible'; groupId: string };
@@ -41,6 +47,7 @@ export const NotificationTemplate = [
   'deadline-reminder',
   'deadline-escalation',
   'reassignment',
+  'cancellation',
 ] as const;
 export type NotificationTemplate = (typeof NotificationTemplate)[number];
 
@@ -50,7 +57,13 @@ export interface NotifyInput {
   eventSeq: number;
   template: NotificationTemplate;
   recipients: NotificationRecipient[];
-  /** Template parameters: ids, deadline names and instants, never personal data. */
+  /**
+   * Template parameters: ids, deadline names and instants, never personal data.
+   * A customer link is `link` (the customer document) with `revision` beside it,
+   * the document's revision the workflow counts, e.g. `{ link: 'sheet', revision: 2 }`;
+   * the token is signed for that revision. A `link` without a whole-number
+   * `revision` fails the activity, non-retryable.
+   */
   facts: Record<string, string | number | boolean | null>;
 }
 
@@ -73,6 +86,10 @@ export interface RequestActivities {
   loadCalendar(input: { from: string }): Promise<CalendarSnapshot>;
   recordRequest(input: RecordRequestInput): Promise<void>;
   assignAgent(input: AssignAgentInput): Promise<AssignmentResult>;
+  /** Moves the request, and its load, to the named agent, whatever their capacity: a supervisor's or lead's decision. */
+  transferAssignment(input: TransferAssignmentInput): Promise<void>;
+  /** At closing: the assignee's load drops by this request, once however often it is called. */
+  releaseAssignment(input: { requestId: string }): Promise<void>;
   /** Keeps the request read model in PostgreSQL in step with the workflow. */
   recordState(input: RecordStateInput): Promise<void>;
   notify(input: NotifyInput): Promise<NotifyResult>;

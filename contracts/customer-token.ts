@@ -5,16 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-
-export const CustomerDocument = z.enum([
-  'first-contact-rating',
-  'sheet',
-  'solution',
-  'delivery',
-  'questionnaire',
-  'waiting-notice',
-]);
-export type CustomerDocument = z.infer<typeof CustomerDocument>;
+import { CustomerDocument } from './customer-document';
 
 export const CustomerTokenClaims = z.object({
   requestId: z.string().min(1),

@@ -5,6 +5,8 @@
  * truth for API validation and (later) the OpenAPI document.
  */
 import { z } from 'zod';
+import type { RecordedFrom } from './actor';
+import type { CustomerDocument } from './customer-document';
 
 export const Channel = z.enum(['phone', 'online_chat', 'email', 'wechat', 'app', 'web']);
 export type Channel = z.infer<typeof Channel>;
@@ -87,7 +89,8 @@ export const DeadlineId = z.enum([
 ]);
 export type DeadlineId = z.infer<typeof DeadlineId>;
 
-export const DeadlineState = z.enum(['pending', 'paused', 'met', 'missed']);
+/** `cancelled`: the window closed neither met nor missed (the request was cancelled, reclassified or reassigned meanwhile). */
+export const DeadlineState = z.enum(['pending', 'paused', 'met', 'missed', 'cancelled']);
 export type DeadlineState = z.infer<typeof DeadlineState>;
 
 export interface DeadlineEntry {
@@ -95,6 +98,18 @@ export interface DeadlineEntry {
   /** ISO-8601 instant, computed once when the deadline is armed. */
   dueAt: string;
   state: DeadlineState;
+  /** When it was armed; the 80% reminder is measured from here. */
+  armedAt: string;
+  /** The agent who owed it when it was armed (KPIs count a deadline for them), if any. */
+  owedBy: string | null;
+  /** When whoever owed it was reminded, once per window. */
+  remindedAt: string | null;
+  /** When it was met, missed or cancelled. */
+  settledAt: string | null;
+  /** When its action was done: at `settledAt` when met, later when missed. A missed deadline without it is still owed. */
+  fulfilledAt: string | null;
+  /** When its expiry was escalated to whom the deadline catalogue names. */
+  escalatedAt: string | null;
 }
 
 /** What the customer told us, as recorded at intake (no contact data: that stays in PostgreSQL). */
@@ -131,6 +146,15 @@ export interface CustomerRequestInput {
   policyVersion: number;
 }
 
+/** Who took an action: the actor's kind and role, and the channel when staff recorded a customer's action. */
+export interface ActionRecord {
+  at: string;
+  byKind: 'staff' | 'customer';
+  byRole: string;
+  byAgentId: string | null;
+  recordedFrom: RecordedFrom | null;
+}
+
 /** The request document of api.md, as the `state` query returns it (no contact data, no staff names). */
 export interface RequestDocument {
   id: string;
@@ -157,6 +181,19 @@ export interface RequestDocument {
   solution: null;
   delivery: null;
   feedback: null;
+  /** Intake → first response, the customer's wait across reassignments. */
+  firstResponseAt: string | null;
+  /** The answer given when a simple request or suggestion was resolved. */
+  answer: (ActionRecord & { text: string }) | null;
+  /** An emergency's temporary measure (临时处理措施). */
+  temporaryMeasure: (ActionRecord & { measure: string }) | null;
+  /** A simple request reclassified as complex, and why. */
+  reclassification: (ActionRecord & { reason: string }) | null;
+  /** The customer's first-contact rating (需求接入满意度评分, 1–5). */
+  firstContactRating: (ActionRecord & { rating: number; comment: string | null }) | null;
+  cancellation: (ActionRecord & { reason: string }) | null;
+  /** Revisions of the documents customer e-mails link to; a token for an older revision is stale. */
+  documentRevisions: Partial<Record<CustomerDocument, number>>;
   policyVersion: number;
   calendarVersion: number;
   version: number;

@@ -73,6 +73,8 @@ export interface RequestsTable {
   created_at: Timestamp;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   closed_at: NullableTimestamp;
+  /** When the assignee's load was released at closing (migration 0002); no assignment after it. */
+  load_released_at: NullableTimestamp;
 }
 
 export interface IntakeKeysTable {

@@ -36,6 +36,13 @@ export function initialDocument(input: CustomerRequestInput): RequestDocument {
     solution: null,
     delivery: null,
     feedback: null,
+    firstResponseAt: null,
+    answer: null,
+    temporaryMeasure: null,
+    reclassification: null,
+    firstContactRating: null,
+    cancellation: null,
+    documentRevisions: {},
     policyVersion: input.policyVersion,
     /** Unknown until the workflow took its calendar snapshot. */
     calendarVersion: 0,

@@ -1,36 +1,48 @@
 /**
  * Workflow `customerRequest`: one customer request (客户需求) from intake on.
- * It records the request, sends the receipt notice (受理通知), assigns an
- * agent and holds the first-response deadline as a durable timer. Later
- * stages build on this story (issues 4 and 5).
+ *
+ * The story: record the request, send the receipt notice (受理通知), assign an
+ * agent, wait for the first response and tell the customer who handles the
+ * request. Beside it, two loops run for the request's whole open life: the
+ * deadline watcher (every deadline a durable timer, reminded at 80%,
+ * escalated when it passes) and the follow-ups of accepted actions. Actions
+ * arrive as Updates whose handlers only change state; what they set off runs
+ * from the loops. A cancellation stops all three and the closing steps run.
  */
 import {
+  ActivityCancellationType,
+  CancellationScope,
   condition,
+  isCancellation,
   proxyActivities,
   setCurrentDetails,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { Actor } from '../contracts/actor';
 import type { AssignmentResult, NotificationRecipient, NotificationTemplate, NotifyInput, RequestActivities } from '../contracts/activities';
 import type { CalendarSnapshot } from '../contracts/calendar';
-import { forbidden, invalidTransition, preconditionFailed } from '../contracts/failures';
+import type { CustomerDocument } from '../contracts/customer-document';
+import { forbidden, invalidTransition, preconditionFailed, staleDocument } from '../contracts/failures';
 import type { PolicyDeadlineId, WorkflowPolicy } from '../contracts/policy';
-import type { CustomerRequestInput, DeadlineEntry, RequestDocument, Stage, SubStage } from '../contracts/request';
+import type { ActionRecord, CustomerRequestInput, DeadlineEntry, RequestDocument, Stage, SubStage } from '../contracts/request';
 import { SearchAttribute, Timeouts } from '../contracts/temporal';
 import { ACTION_NAMES, allowedActions, judgeAction, type ActionName, type RequestView } from '../rules/actions';
-import { DEADLINES, type DeadlineParty } from '../rules/deadline-catalogue';
+import { DEADLINES, isStaffSide, type DeadlineParty } from '../rules/deadline-catalogue';
 import { deadlineDuration } from '../rules/deadlines';
 import { initialDocument } from '../rules/request-document';
 import { dueAt } from '../rules/working-days';
-import { actionUpdates, HANDLED_ACTIONS, stateQuery, type ActionCommand } from './definitions';
+import { actionUpdates, stateQuery, type ActionCommand } from './definitions';
 
 const activityOptions: ActivityOptions = {
   startToCloseTimeout: Timeouts.activityStartToClose,
   // No attempt limit: a database or mail server outage delays a step, never loses it.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  // A cancelled request closes only once its steps in flight have finished, so
+  // the closing steps see the database as those steps left it.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
 const activities = proxyActivities<RequestActivities>(activityOptions);
 
@@ -39,8 +51,23 @@ function step(summary: string): ActivityOptions {
   return { ...activityOptions, summary };
 }
 
+/**
+ * The actions this workflow performs so far. The others are declared and
+ * judged (scope, document, version) but reject with `InvalidTransition` until
+ * their stage is built (issue 5); a 409 lists only these as `allowed`.
+ */
+const HANDLED_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>([
+  'acknowledge',
+  'temporary-measure',
+  'resolve',
+  'reclassify',
+  'rate-first-contact',
+  'reassign',
+  'cancel',
+]);
+
 export async function customerRequest(input: CustomerRequestInput): Promise<RequestDocument> {
-  const request = new OpenRequest(input);
+  const request = new CustomerRequest(input);
   setHandler(stateQuery, () => request.doc);
   for (const action of ACTION_NAMES) {
     setHandler(actionUpdates[action], (command) => request.perform(action, command), {
@@ -59,27 +86,29 @@ export async function customerRequest(input: CustomerRequestInput): Promise<Requ
   await activities.recordRequest.executeWithOptions(step('record request'), [{ request: input, document: request.doc }]);
   await request.notify('receipt-notice', [{ kind: 'customer', customerId: input.customerId }]);
 
-  await request.assign();
-  await request.awaitFirstResponse();
-
-  // The stages after the first response are built on top of this (issues 4 and 5).
-  await condition(() => request.doc.status !== 'open');
+  await request.runUntilClosed();
+  await request.close();
   return request.doc;
 }
 
+/** A follow-up of an accepted action, run in order from the main flow. */
+type FollowUp = () => Promise<void>;
+
 /** The request's state and the steps that change it. */
-class OpenRequest {
+class CustomerRequest {
   readonly doc: RequestDocument;
   private policy!: WorkflowPolicy;
   private calendar!: CalendarSnapshot;
   /** Numbers notification events; with template and recipient it keys each e-mail. */
   private eventSeq = 0;
-  /** Staff-side deadlines missed whose action is still owed (the `Overdue` attribute). */
-  private readonly overdueActions = new Set<string>();
   private lastEscalatedAt: Date | null = null;
-  private firstResponded = false;
   /** The group the policy routes the request to; known once the policy is loaded. */
   private routedGroup = '';
+  /** Set while an assignment activity is in flight: the assignee is about to change. */
+  private handingOver = false;
+  /** Bumped whenever a deadline is armed or settled, to wake the deadline watcher. */
+  private deadlineChanges = 0;
+  private readonly followUps: FollowUp[] = [];
   /** The search-attribute values last upserted, by key. */
   private readonly published = new Map<string, unknown>();
 
@@ -93,86 +122,206 @@ class OpenRequest {
     this.routedGroup = policy.routing[this.doc.type];
     this.doc.policyVersion = policyVersion;
     this.doc.calendarVersion = calendar.version;
-    this.publish();
+    // Deadlines that start at intake.
+    if (this.doc.complexity === 'emergency') {
+      this.arm('temporaryMeasure');
+      this.arm('solution');
+    }
+    if (this.doc.type === 'suggestion') this.arm('suggestionOutcome');
+    this.changed();
   }
 
-  async assign(): Promise<void> {
-    const groupId = this.routedGroup;
+  /**
+   * The open life of the request: the story, the deadline watcher and the
+   * follow-ups of actions, until the request closes. Whatever is still
+   * waiting then is cancelled; steps in flight finish first.
+   */
+  async runUntilClosed(): Promise<void> {
+    const scope = new CancellationScope();
+    const work = scope.run(() => allSettledOrThrow([this.serve(), this.watchDeadlines(), this.runFollowUps()]));
+    await Promise.race([work, condition(() => this.doc.status !== 'open')]);
+    scope.cancel();
+    await work.catch((err: unknown) => {
+      if (!isCancellation(err)) throw err;
+    });
+  }
+
+  /** The story of stage 1 (需求接入与初步响应): assigned, answered, and the customer told who handles it. */
+  private async serve(): Promise<void> {
+    await this.assign();
+    await condition(() => this.doc.firstResponseAt !== null);
+    const revision = this.issue('first-contact-rating');
+    await this.recordState();
+    await this.notify('first-response', [{ kind: 'customer', customerId: this.doc.customer.id }], {
+      link: 'first-contact-rating',
+      revision,
+    });
+    // The stages after analysis are built on top of this (issue 5).
+  }
+
+  /** A new revision of a document the customer acts on; links to older ones go stale. */
+  private issue(document: CustomerDocument): number {
+    const revision = (this.doc.documentRevisions[document] ?? 0) + 1;
+    this.doc.documentRevisions[document] = revision;
+    this.changed();
+    return revision;
+  }
+
+  /** Assigns an agent; while nobody is eligible, tells the lead and supervisors once and tries again. */
+  private async assign(): Promise<void> {
     let toldNobodyEligible = false;
-    for (;;) {
-      const result = await this.findAgent('assign an agent', groupId, []);
+    while (this.doc.assignee === null) {
+      const result = await this.findAgent('assign an agent', this.routedGroup, []);
       if (result.outcome === 'assigned') {
-        this.doc.assignee = { id: result.agentId, group: result.groupId };
-        this.moveTo('assigned');
+        await this.takeOver({ id: result.agentId, group: result.groupId });
         return;
       }
       if (!toldNobodyEligible) {
         toldNobodyEligible = true;
         await this.notify('nobody-eligible', this.recipients(['groupLead', 'supervisors']));
       }
-      const retry = this.policy.assignmentRetry;
-      const retryAt = dueAt(retry, new Date(), this.calendar);
-      await sleep(retryAt.getTime() - Date.now(), { summary: 'assignment retry: nobody eligible' });
+      const retryAt = dueAt(this.policy.assignmentRetry, new Date(), this.calendar);
+      // A lead or supervisor may assign someone by hand meanwhile.
+      await condition(() => this.doc.assignee !== null, retryAt.getTime() - Date.now(), {
+        summary: 'assignment retry: nobody eligible',
+      });
     }
-  }
-
-  /**
-   * The first response (process.md stage 1): each assignment opens a window;
-   * its owner is reminded at 80% of it; a miss escalates to the group lead
-   * (a second one to the supervisors too) and reassigns to the next eligible
-   * agent. The customer then hears who handles the request.
-   */
-  async awaitFirstResponse(): Promise<void> {
-    const missedBy: string[] = [];
-    for (;;) {
-      const assignee = this.doc.assignee!;
-      const armedAt = Date.now();
-      const deadline = this.arm('firstResponse');
-      await this.recordState();
-      await this.notify('assignment', [{ kind: 'agent', agentId: assignee.id }], dueFacts(deadline));
-      if (await this.firstResponseBefore(deadline, armedAt)) break;
-
-      // The workflow's own order of events decides: an acknowledgement
-      // accepted before the timer fired has already met the deadline.
-      this.miss(deadline);
-      missedBy.push(assignee.id);
-      await this.recordState();
-      const escalateTo: DeadlineParty[] = missedBy.length > 1 ? [...DEADLINES.firstResponse.escalateTo, 'supervisors'] : DEADLINES.firstResponse.escalateTo;
-      await this.notify('deadline-escalation', this.recipients(escalateTo), dueFacts(deadline));
-
-      const next = await this.findAgent('reassign: first response missed', assignee.group, missedBy);
-      if (next.outcome === 'nobody_eligible') {
-        // Nobody else may take it: it stays with the assignee, owed and overdue.
-        await this.notify('nobody-eligible', this.recipients(['groupLead', 'supervisors']));
-        await condition(() => this.firstResponded);
-        break;
-      }
-      this.doc.assignee = { id: next.agentId, group: next.groupId };
-      this.doc.reassignments += 1;
-      this.changed();
-      await this.notify('reassignment', [{ kind: 'agent', agentId: assignee.id }], { deadline: deadline.name });
-    }
-    await this.recordState();
-    await this.notify('first-response', [{ kind: 'customer', customerId: this.doc.customer.id }], {
-      link: 'first-contact-rating',
-    });
   }
 
   /** Asks the assignment activity for an agent of the group, skipping `excludeAgentIds`. */
-  private findAgent(summary: string, groupId: string, excludeAgentIds: string[]): Promise<AssignmentResult> {
-    return activities.assignAgent.executeWithOptions(step(summary), [
-      { requestId: this.doc.id, customerId: this.doc.customer.id, groupId, tier: this.doc.customer.tier, excludeAgentIds },
-    ]);
+  private async findAgent(summary: string, groupId: string, excludeAgentIds: string[]): Promise<AssignmentResult> {
+    this.handingOver = true;
+    try {
+      return await activities.assignAgent.executeWithOptions(step(summary), [
+        { requestId: this.doc.id, customerId: this.doc.customer.id, groupId, tier: this.doc.customer.tier, excludeAgentIds },
+      ]);
+    } finally {
+      this.handingOver = false;
+    }
   }
 
-  /** Waits for the first response until the deadline, reminding whoever owes it at 80% of the window. */
-  private async firstResponseBefore(deadline: DeadlineEntry, armedAt: number): Promise<boolean> {
-    const due = Date.parse(deadline.dueAt);
-    const remindAt = armedAt + (due - armedAt) * this.policy.reminderAtFraction;
-    const answered = () => this.firstResponded;
-    if (await condition(answered, Math.max(0, remindAt - Date.now()), { summary: `${deadline.name} reminder` })) return true;
-    await this.notify('deadline-reminder', this.recipients([DEADLINES.firstResponse.owedBy]), dueFacts(deadline));
-    return condition(answered, Math.max(0, due - Date.now()), { summary: `${deadline.name} deadline` });
+  /** The request passes to `agent`: state now, and the e-mails that say so. */
+  private async takeOver(agent: { id: string; group: string }): Promise<void> {
+    const previous = this.handOver(agent);
+    await this.recordState();
+    await this.tellHandover(previous);
+  }
+
+  /**
+   * Moves the request to `agent` (state only): while the first response is
+   * owed, the previous window closes and the new assignee's opens. Returns
+   * the previous assignee.
+   */
+  private handOver(agent: { id: string; group: string }): string | null {
+    const previous = this.doc.assignee?.id ?? null;
+    this.doc.assignee = agent;
+    if (previous !== null) this.doc.reassignments += 1;
+    if (this.doc.stage === 'received') this.moveTo('assigned');
+    if (this.doc.firstResponseAt === null) {
+      for (const window of this.pending('firstResponse')) this.settle(window, 'cancelled');
+      this.arm('firstResponse');
+    }
+    this.changed();
+    return previous;
+  }
+
+  /** Tells the new assignee (with the first-response window, while it is owed) and the previous one. */
+  private async tellHandover(previous: string | null): Promise<void> {
+    const window = this.pending('firstResponse')[0];
+    await this.notify('assignment', [{ kind: 'agent', agentId: this.doc.assignee!.id }], window ? dueFacts(window) : {});
+    if (previous !== null) await this.notify('reassignment', [{ kind: 'agent', agentId: previous }]);
+  }
+
+  /**
+   * The deadline watcher: sleeps until the next reminder or expiry of any
+   * pending deadline, or until one is armed or settled, and acts on what is
+   * due. An action accepted before a deadline's timer fired has already met
+   * it: the workflow's own order of events decides.
+   */
+  private async watchDeadlines(): Promise<void> {
+    for (;;) {
+      for (const entry of this.doc.deadlines) {
+        if (entry.state === 'pending' && Date.parse(entry.dueAt) <= Date.now()) this.settle(entry, 'missed');
+        if (entry.state === 'missed' && entry.escalatedAt === null) await this.expire(entry);
+        if (entry.state === 'pending' && entry.remindedAt === null && this.remindAt(entry) <= Date.now()) await this.remind(entry);
+      }
+      const next = this.nextWake();
+      const seen = this.deadlineChanges;
+      const changed = () => this.deadlineChanges !== seen;
+      if (next === null) await condition(changed);
+      else await condition(changed, Math.max(1, next.at - Date.now()), { summary: next.summary });
+    }
+  }
+
+  /** The next instant the watcher must act at, and what for. */
+  private nextWake(): { at: number; summary: string } | null {
+    let next: { at: number; summary: string } | null = null;
+    for (const entry of this.doc.deadlines) {
+      if (entry.state !== 'pending') continue;
+      const reminder = entry.remindedAt === null && isStaffSide(entry.name);
+      const at = reminder ? this.remindAt(entry) : Date.parse(entry.dueAt);
+      if (next === null || at < next.at) next = { at, summary: `${entry.name} ${reminder ? 'reminder' : 'deadline'}` };
+    }
+    return next;
+  }
+
+  /** A staff-side window's reminder falls when the policy's fraction (80%) of it has elapsed. */
+  private remindAt(entry: DeadlineEntry): number {
+    if (!isStaffSide(entry.name)) return Number.POSITIVE_INFINITY;
+    const armedAt = Date.parse(entry.armedAt);
+    return armedAt + (Date.parse(entry.dueAt) - armedAt) * this.policy.reminderAtFraction;
+  }
+
+  private async remind(entry: DeadlineEntry): Promise<void> {
+    entry.remindedAt = new Date().toISOString();
+    this.changed();
+    await this.notify('deadline-reminder', this.recipients([DEADLINES[entry.name].owedBy]), dueFacts(entry));
+  }
+
+  /** A deadline passed: tell whom the catalogue names, then do what its expiry does. */
+  private async expire(entry: DeadlineEntry): Promise<void> {
+    entry.escalatedAt = new Date().toISOString();
+    this.lastEscalatedAt = new Date();
+    this.changed();
+    await this.recordState();
+    const definition = DEADLINES[entry.name];
+    const secondMiss = entry.name === 'firstResponse' && this.doc.deadlines.filter((d) => d.name === 'firstResponse' && d.state === 'missed').length > 1;
+    const escalateTo: DeadlineParty[] = secondMiss ? [...definition.escalateTo, 'supervisors'] : definition.escalateTo;
+    await this.notify('deadline-escalation', this.recipients(escalateTo), dueFacts(entry));
+    // Only the window of the agent who holds the request now: a hand-made reassignment has moved on.
+    if (definition.effect === 'reassign' && entry.fulfilledAt === null && entry.owedBy === this.doc.assignee?.id) await this.reassignAfterMiss();
+  }
+
+  /** A missed first response passes the request to the next eligible agent, skipping all who missed it. */
+  private async reassignAfterMiss(): Promise<void> {
+    const missedBy = this.doc.deadlines.filter((d) => d.name === 'firstResponse' && d.state === 'missed').map((d) => d.owedBy);
+    const current = this.doc.assignee!;
+    const next = await this.findAgent('reassign: first response missed', current.group, unique(missedBy));
+    if (this.doc.firstResponseAt !== null || this.doc.status !== 'open') return;
+    if (next.outcome === 'nobody_eligible') {
+      // Nobody else may take it: it stays with the assignee, owed and overdue.
+      await this.notify('nobody-eligible', this.recipients(['groupLead', 'supervisors']));
+      return;
+    }
+    await this.takeOver({ id: next.agentId, group: next.groupId });
+  }
+
+  /** Runs the follow-ups of accepted actions, in the order the actions were accepted. */
+  private async runFollowUps(): Promise<void> {
+    for (;;) {
+      await condition(() => this.followUps.length > 0);
+      await this.followUps.shift()!();
+    }
+  }
+
+  /** The closing steps, outside the cancelled scope: the read model, the agent's load, the e-mails. */
+  async close(): Promise<void> {
+    await this.recordState();
+    await activities.releaseAssignment.executeWithOptions(step('release the assignee'), [{ requestId: this.doc.id }]);
+    if (this.doc.status === 'cancelled') {
+      const by = this.doc.cancellation?.byKind ?? 'staff';
+      await this.notify('cancellation', this.recipients(['customer', 'assignee']), { by });
+    }
   }
 
   /** The recipients of a reminder or an escalation, for this request as it stands. */
@@ -180,7 +329,8 @@ class OpenRequest {
     return parties.flatMap((party): NotificationRecipient[] => {
       switch (party) {
         case 'assignee':
-          return this.doc.assignee ? [{ kind: 'agent', agentId: this.doc.assignee.id }] : [];
+          // While nobody is assigned, the group lead holds the request.
+          return this.doc.assignee ? [{ kind: 'agent', agentId: this.doc.assignee.id }] : [{ kind: 'groupLead', groupId: this.routedGroup }];
         case 'groupLead':
           return [{ kind: 'groupLead', groupId: this.doc.assignee?.group ?? this.routedGroup }];
         case 'supervisors':
@@ -197,9 +347,10 @@ class OpenRequest {
   }
 
   /**
-   * Every action's validator, in api.md's order: scope (`Forbidden`), then the
-   * version (`PreconditionFailed`), then state (`InvalidTransition`). A
-   * rejected action leaves no trace in history.
+   * Every action's validator, in api.md's order: scope (`Forbidden`), a
+   * customer token's document revision (`StaleDocument`), the version
+   * (`PreconditionFailed`), then state (`InvalidTransition`). A rejected
+   * action leaves no trace in history.
    */
   validate(action: ActionName, command: ActionCommand): void {
     const now = new Date();
@@ -207,30 +358,104 @@ class OpenRequest {
     const target = { taskId: textOf(command.input.taskId), area: textOf(command.input.area) };
     const verdict = judgeAction(action, command.actor, view, now, target);
     if (!verdict.allowed && verdict.failure === 'Forbidden') throw forbidden(verdict.reason);
-    this.checkVersion(command);
-    if (!verdict.allowed || !HANDLED_ACTIONS.has(action)) {
-      const where = this.doc.subStage ? `${this.doc.stage}/${this.doc.subStage}` : this.doc.stage;
-      throw invalidTransition(verdict.allowed ? `${action} is not allowed in ${where}` : verdict.reason, {
+    if (command.document !== undefined) {
+      const current = this.doc.documentRevisions[command.document.name];
+      if (current !== command.document.revision) {
+        throw staleDocument(`${command.document.name} revision ${command.document.revision} is not the current one (${current ?? 'none issued'})`);
+      }
+    }
+    if (command.ifMatch !== undefined && command.ifMatch !== this.doc.version) {
+      throw preconditionFailed(command.ifMatch, this.doc.version);
+    }
+    const where = this.doc.subStage ? `${this.doc.stage}/${this.doc.subStage}` : this.doc.stage;
+    let reason: string | null = null;
+    if (!verdict.allowed) reason = verdict.reason;
+    else if (!HANDLED_ACTIONS.has(action)) reason = `${action} is not allowed in ${where}`;
+    else if (this.handingOver && action !== 'cancel') reason = `the request is being assigned; try ${action} again in a moment`;
+    else if (action === 'reassign' && command.input.agentId === this.doc.assignee?.id) reason = `the request is already with ${this.doc.assignee?.id}`;
+    if (reason !== null) {
+      throw invalidTransition(reason, {
         stage: this.doc.stage,
         subStage: this.doc.subStage,
-        allowed: allowedActions(command.actor, view, now).filter((a) => HANDLED_ACTIONS.has(a)),
+        allowed: this.handingOver ? [] : allowedActions(command.actor, view, now).filter((a) => HANDLED_ACTIONS.has(a)),
       });
     }
   }
 
-  /** Changes state only and returns; the main flow sends what follows, so the Update answers at once. */
-  perform(action: ActionName, _command: ActionCommand): RequestDocument {
+  /** Changes state only and returns; what follows runs from the main flow, so the Update answers at once. */
+  perform(action: ActionName, command: ActionCommand): RequestDocument {
+    const record = actionRecord(command.actor);
+    const input = command.input;
     switch (action) {
       case 'acknowledge':
-        this.firstResponded = true;
-        this.meet('firstResponse');
-        if (this.doc.complexity === 'emergency') this.moveTo('solution_design', 'drafting');
-        else this.moveTo('analysis');
+        this.firstResponse();
+        if (this.doc.complexity === 'emergency') {
+          this.moveTo('solution_design', 'drafting');
+        } else {
+          this.moveTo('analysis');
+          this.armAnalysisDeadline();
+        }
+        break;
+      case 'resolve':
+        if (this.doc.stage === 'assigned') this.firstResponse();
+        this.fulfil('simpleAnswer');
+        this.fulfil('suggestionOutcome');
+        this.doc.answer = { ...record, text: String(input.answer) };
+        this.doc.resolution = 'first_contact';
+        // The questionnaire and callback of the follow-up are built on top of this (issue 5).
+        this.moveTo('follow_up', 'awaiting_feedback');
+        break;
+      case 'reclassify':
+        this.doc.complexity = 'complex';
+        this.doc.reclassification = { ...record, reason: String(input.reason) };
+        for (const entry of this.pending('simpleAnswer')) this.settle(entry, 'cancelled');
+        // Before the first response it stays assigned; the acknowledgement then opens analysis.
+        if (this.doc.stage === 'analysis') this.arm('requirementSheet');
+        break;
+      case 'temporary-measure':
+        this.doc.temporaryMeasure = { ...record, measure: String(input.measure) };
+        this.fulfil('temporaryMeasure');
+        break;
+      case 'rate-first-contact':
+        this.doc.firstContactRating = { ...record, rating: Number(input.rating), comment: textOf(input.comment) ?? null };
+        break;
+      case 'reassign': {
+        const previous = this.handOver({ id: String(input.agentId), group: String(input.agentGroup) });
+        this.followUps.push(async () => {
+          await activities.transferAssignment.executeWithOptions(step('reassign by hand'), [
+            { requestId: this.doc.id, agentId: String(input.agentId) },
+          ]);
+          await this.tellHandover(previous);
+        });
+        break;
+      }
+      case 'cancel':
+        this.doc.cancellation = { ...record, reason: String(input.reason) };
+        this.doc.status = 'cancelled';
+        this.doc.closedAt = record.at;
+        for (const entry of this.doc.deadlines) if (entry.state === 'pending') this.settle(entry, 'cancelled');
+        this.moveTo('closed');
+        // The closing steps follow in the main flow.
         return this.doc;
       default:
         // The validator admits only handled actions.
         throw new Error(`${action} has no handler yet`);
     }
+    this.changed();
+    this.followUps.push(() => this.recordState());
+    return this.doc;
+  }
+
+  /** The first response (acknowledge, or resolve while assigned): the window is met if still pending. */
+  private firstResponse(): void {
+    this.doc.firstResponseAt = new Date().toISOString();
+    this.fulfil('firstResponse');
+  }
+
+  /** After the first response: the simple answer, or the requirement sheet of the complex path. */
+  private armAnalysisDeadline(): void {
+    if (this.doc.complexity === 'complex') this.arm('requirementSheet');
+    else if (this.doc.type !== 'suggestion') this.arm('simpleAnswer');
   }
 
   /** The request as the state machine of actions sees it. */
@@ -243,9 +468,9 @@ class OpenRequest {
       complexity: this.doc.complexity,
       assignee: this.doc.assignee,
       group: this.doc.assignee?.group ?? this.routedGroup,
-      firstResponded: this.firstResponded,
-      firstContactRated: false,
-      temporaryMeasureRecorded: false,
+      firstResponded: this.doc.firstResponseAt !== null,
+      firstContactRated: this.doc.firstContactRating !== null,
+      temporaryMeasureRecorded: this.doc.temporaryMeasure !== null,
       tasks: [],
       reviews: [],
       complaintReviewOwed: false,
@@ -253,33 +478,50 @@ class OpenRequest {
     };
   }
 
-  private checkVersion(command: ActionCommand<unknown>): void {
-    if (command.ifMatch !== undefined && command.ifMatch !== this.doc.version) {
-      throw preconditionFailed(command.ifMatch, this.doc.version);
-    }
+  private pending(name: PolicyDeadlineId): DeadlineEntry[] {
+    return this.doc.deadlines.filter((d) => d.name === name && d.state === 'pending');
   }
 
+  /** Arms a deadline: its `dueAt` is computed once, now, and stored. */
   private arm(name: PolicyDeadlineId): DeadlineEntry {
+    const now = new Date();
     const duration = deadlineDuration(this.policy, name, { priority: this.doc.priority, tier: this.doc.customer.tier });
-    const entry: DeadlineEntry = { name, dueAt: dueAt(duration, new Date(), this.calendar).toISOString(), state: 'pending' };
+    const entry: DeadlineEntry = {
+      name,
+      dueAt: dueAt(duration, now, this.calendar).toISOString(),
+      state: 'pending',
+      armedAt: now.toISOString(),
+      owedBy: this.doc.assignee?.id ?? null,
+      remindedAt: null,
+      settledAt: null,
+      fulfilledAt: null,
+      escalatedAt: null,
+    };
     this.doc.deadlines.push(entry);
+    this.deadlineChanges += 1;
     this.changed();
     return entry;
   }
 
-  private meet(name: PolicyDeadlineId): void {
-    for (const entry of this.doc.deadlines) {
-      if (entry.name === name && entry.state === 'pending') entry.state = 'met';
-    }
-    // A missed deadline stays missed for the KPIs, but its action is no longer owed.
-    this.overdueActions.delete(name);
+  private settle(entry: DeadlineEntry, state: 'met' | 'missed' | 'cancelled'): void {
+    entry.state = state;
+    entry.settledAt = new Date().toISOString();
+    this.deadlineChanges += 1;
     this.changed();
   }
 
-  private miss(entry: DeadlineEntry): void {
-    entry.state = 'missed';
-    this.overdueActions.add(entry.name);
-    this.lastEscalatedAt = new Date();
+  /**
+   * The action a deadline waited for is done: a pending window is met (it is
+   * still before `dueAt`, or the watcher would have missed it); a missed one
+   * stays missed for the KPIs but is no longer owed.
+   */
+  private fulfil(name: PolicyDeadlineId): void {
+    const now = new Date().toISOString();
+    for (const entry of this.doc.deadlines) {
+      if (entry.name !== name || entry.fulfilledAt !== null || entry.state === 'cancelled') continue;
+      if (entry.state === 'pending') this.settle(entry, Date.now() < Date.parse(entry.dueAt) ? 'met' : 'missed');
+      entry.fulfilledAt = now;
+    }
     this.changed();
   }
 
@@ -294,11 +536,18 @@ class OpenRequest {
     this.publish();
   }
 
+  /** Staff-side deadlines missed whose action is still owed (the `Overdue` attribute). */
+  private overdue(): string[] {
+    if (this.doc.status !== 'open') return [];
+    return unique(this.doc.deadlines.filter((d) => d.state === 'missed' && d.fulfilledAt === null && isStaffSide(d.name)).map((d) => d.name));
+  }
+
   /** Keeps search attributes and the current details in step with the document. */
   private publish(): void {
     const { doc } = this;
     const pending = doc.deadlines.filter((d) => d.state === 'pending').sort((a, b) => a.dueAt.localeCompare(b.dueAt));
     const next = pending[0];
+    const overdue = this.overdue();
     const attributes: SearchAttributeUpdatePair[] = [
       { key: SearchAttribute.RequestStage, value: doc.stage },
       { key: SearchAttribute.RequestSubStage, value: doc.subStage },
@@ -311,7 +560,7 @@ class OpenRequest {
       { key: SearchAttribute.AssignedAgent, value: doc.assignee?.id ?? null },
       { key: SearchAttribute.NextDeadline, value: next ? new Date(next.dueAt) : null },
       { key: SearchAttribute.LastEscalatedAt, value: this.lastEscalatedAt },
-      { key: SearchAttribute.Overdue, value: this.overdueActions.size > 0 },
+      { key: SearchAttribute.Overdue, value: overdue.length > 0 },
     ];
     // Only what changed; a null unsets an attribute, and one never set needs no unsetting.
     const changed = attributes.filter(({ key, value }) => {
@@ -323,24 +572,39 @@ class OpenRequest {
     if (changed.length > 0) upsertSearchAttributes(changed);
     const holder = doc.assignee ? `agent ${doc.assignee.id} (${doc.assignee.group})` : 'unassigned';
     const due = next ? `${next.name} due ${next.dueAt}` : 'nothing due';
-    const overdue = this.overdueActions.size > 0 ? ` · OVERDUE: ${[...this.overdueActions].join(', ')}` : '';
-    setCurrentDetails(`${doc.stage}${doc.subStage ? `/${doc.subStage}` : ''} · ${holder} · ${due}${overdue}`);
+    const late = overdue.length > 0 ? ` · OVERDUE: ${overdue.join(', ')}` : '';
+    setCurrentDetails(`${doc.status === 'open' ? '' : `${doc.status} · `}${doc.stage}${doc.subStage ? `/${doc.subStage}` : ''} · ${holder} · ${due}${late}`);
   }
 
   private async recordState(): Promise<void> {
     await activities.recordState.executeWithOptions(step(`record state: ${this.doc.stage}`), [{ document: this.doc }]);
   }
 
-  async notify(
-    template: NotificationTemplate,
-    recipients: NotificationRecipient[],
-    facts: NotifyInput['facts'] = {},
-  ): Promise<void> {
+  async notify(template: NotificationTemplate, recipients: NotificationRecipient[], facts: NotifyInput['facts'] = {}): Promise<void> {
     this.eventSeq += 1;
     await activities.notify.executeWithOptions(step(`e-mail: ${template}`), [
       { requestId: this.doc.id, eventSeq: this.eventSeq, template, recipients, facts },
     ]);
   }
+}
+
+/** Waits for every loop; the first failure that is not a cancellation wins, else the cancellation. */
+async function allSettledOrThrow(loops: Promise<void>[]): Promise<void> {
+  const outcomes = await Promise.allSettled(loops);
+  const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+  const failure = failures.find((err) => !isCancellation(err)) ?? failures[0];
+  if (failure !== undefined) throw failure;
+}
+
+/** Who took an action and when, as the document records it. */
+function actionRecord(actor: Actor): ActionRecord {
+  return {
+    at: new Date().toISOString(),
+    byKind: actor.kind,
+    byRole: actor.role,
+    byAgentId: actor.agentId,
+    recordedFrom: actor.recordedFrom,
+  };
 }
 
 /** What a reminder or an escalation e-mail says of its deadline. */
@@ -351,4 +615,8 @@ function dueFacts(deadline: DeadlineEntry): NotifyInput['facts'] {
 /** A text field of an action's input, when it is one. */
 function textOf(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+function unique<T>(values: (T | null)[]): T[] {
+  return [...new Set(values.filter((v): v is T => v !== null))];
 }

@@ -6,6 +6,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../contracts/actor';
+import type { CustomerDocument } from '../contracts/customer-document';
 import type { RequestDocument } from '../contracts/request';
 import { ACTION_NAMES, type ActionName } from '../rules/actions';
 
@@ -16,6 +17,8 @@ export interface ActionCommand<Input = Record<string, unknown>> {
   actor: Actor;
   /** `If-Match`: the version the caller last saw. */
   ifMatch?: number;
+  /** The document and revision a customer token was issued for; an older revision is stale. */
+  document?: { name: CustomerDocument; revision: number };
   input: Input;
 }
 
@@ -27,10 +30,3 @@ export const actionUpdates = Object.fromEntries(
 ) as Record<ActionName, ActionUpdate>;
 
 export const acknowledgeUpdate = actionUpdates.acknowledge;
-
-/**
- * The actions this workflow performs so far. The others are declared and
- * validated (scope, version) but reject with `InvalidTransition` until the
- * stage they belong to is built; a 409 lists only these as `allowed`.
- */
-export const HANDLED_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>(['acknowledge']);

@@ -7,10 +7,12 @@
  * same Message-ID, and nothing is lost.
  */
 import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import { Policy } from '../../contracts/policy';
 import { Language, type DeadlineId, type RequestDocument } from '../../contracts/request';
 import type { NotificationRecipient, NotifyInput, NotifyResult } from '../../contracts/activities';
-import { CUSTOMER_TOKEN_GRACE_SECONDS, signCustomerToken, type CustomerDocument } from '../../contracts/customer-token';
+import { CUSTOMER_PAGE_ACTIONS, CustomerDocument } from '../../contracts/customer-document';
+import { CUSTOMER_TOKEN_GRACE_SECONDS, signCustomerToken } from '../../contracts/customer-token';
 import type { ActivityDependencies } from '../dependencies';
 import { DEADLINE_LABEL, formatInstant, REQUEST_TYPE_LABEL } from './labels';
 import { renderEmail } from './templates';
@@ -21,17 +23,38 @@ interface ResolvedRecipient {
   addresses: string[];
   name: string;
   language: Language;
+  /** Customers and staff read different wording where a template has both (cancellation). */
+  kind: 'customer' | 'staff';
 }
 
-/** The actions each customer page offers; `cancel` is always among them. */
-const CUSTOMER_PAGE_ACTIONS: Record<CustomerDocument, string[]> = {
-  'first-contact-rating': ['rate-first-contact', 'cancel'],
-  sheet: ['confirm', 'request-changes', 'cancel'],
-  solution: ['agree-solution', 'revise-solution', 'cancel'],
-  delivery: ['accept', 'reject', 'cancel'],
-  questionnaire: ['survey', 'cancel'],
-  'waiting-notice': ['resume', 'cancel'],
-};
+/** Facts the workflow got wrong: a programming error, which no retry mends. */
+function invalidFacts(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, 'InvalidNotificationFacts');
+}
+
+/**
+ * The customer document a link fact names, with the revision the workflow
+ * passes beside it (`{ link: 'sheet', revision: 2 }`); null without a link.
+ */
+function linkFacts(facts: NotifyInput['facts']): { document: CustomerDocument; revision: number } | null {
+  if (facts.link === undefined || facts.link === null) return null;
+  const document = CustomerDocument.safeParse(facts.link);
+  if (!document.success) throw invalidFacts(`facts.link ${JSON.stringify(facts.link)} is not a customer document`);
+  const { revision } = facts;
+  if (typeof revision !== 'number' || !Number.isInteger(revision) || revision < 0) {
+    throw invalidFacts(
+      `facts.link ${JSON.stringify(document.data)} needs facts.revision, the document's revision as a whole number ≥ 0; got ${JSON.stringify(revision ?? null)}`,
+    );
+  }
+  return { document: document.data, revision };
+}
+
+/** What a template cannot do without; checked before anything is recorded or sent. */
+function checkFacts(input: NotifyInput): void {
+  if (input.template === 'cancellation' && input.facts.by !== 'customer' && input.facts.by !== 'staff') {
+    throw invalidFacts(`cancellation needs facts.by 'customer' or 'staff'; got ${JSON.stringify(input.facts.by ?? null)}`);
+  }
+}
 
 export function notificationKey(requestId: string, eventSeq: number, template: string, recipientId: string): string {
   return `${requestId}:${eventSeq}:${template}:${recipientId}`;
@@ -52,7 +75,7 @@ export function createNotificationActivities(deps: ActivityDependencies) {
           .select(['id', 'name', 'email', 'language'])
           .where('id', '=', recipient.customerId)
           .executeTakeFirstOrThrow();
-        return [{ id: c.id, addresses: [c.email], name: c.name, language: Language.parse(c.language) }];
+        return [{ id: c.id, addresses: [c.email], name: c.name, language: Language.parse(c.language), kind: 'customer' }];
       }
       case 'agent':
       case 'groupLead': {
@@ -62,7 +85,7 @@ export function createNotificationActivities(deps: ActivityDependencies) {
             ? query.where('id', '=', recipient.agentId)
             : query.where('group_id', '=', recipient.groupId).where('lead', '=', true).where('active', '=', true);
         const agents = await query.orderBy('id').execute();
-        return agents.map((a) => ({ id: a.id, addresses: [a.email], name: a.name, language: Language.parse(a.language) }));
+        return agents.map((a) => ({ id: a.id, addresses: [a.email], name: a.name, language: Language.parse(a.language), kind: 'staff' as const }));
       }
       case 'policyAddress': {
         const row = await db
@@ -73,18 +96,19 @@ export function createNotificationActivities(deps: ActivityDependencies) {
         const { addresses } = Policy.parse(row.document);
         const to = recipient.name === 'supervisors' ? addresses.supervisors : [addresses.headOfService];
         const name = recipient.name === 'supervisors' ? '客服主管 / Supervisors' : '服务负责人 / Head of service';
-        return [{ id: recipient.name, addresses: to, name, language: 'zh-CN' }];
+        return [{ id: recipient.name, addresses: to, name, language: 'zh-CN', kind: 'staff' }];
       }
     }
   }
 
-  function customerLink(document: CustomerDocument, request: RequestDocument): string {
+  /** The customer page for that revision of the document: a newer revision makes the link stale. */
+  function customerLink({ document, revision }: { document: CustomerDocument; revision: number }, request: RequestDocument): string {
     const token = signCustomerToken(
       {
         requestId: request.id,
         customerId: request.customer.id,
         document,
-        revision: request.version,
+        revision,
         actions: CUSTOMER_PAGE_ACTIONS[document],
         expiresAt: Math.floor(clock.now().getTime() / 1000) + CUSTOMER_TOKEN_GRACE_SECONDS,
       },
@@ -95,6 +119,8 @@ export function createNotificationActivities(deps: ActivityDependencies) {
 
   return {
     async notify(input: NotifyInput): Promise<NotifyResult> {
+      checkFacts(input);
+      const linked = linkFacts(input.facts);
       const row = await db
         .selectFrom('requests')
         .leftJoin('agents', 'agents.id', 'requests.assignee_id')
@@ -133,7 +159,7 @@ export function createNotificationActivities(deps: ActivityDependencies) {
           const dueAt = typeof input.facts.dueAt === 'string' ? input.facts.dueAt : null;
           const email = renderEmail(input.template, to.language, {
             ...input.facts,
-            recipient: { name: to.name },
+            recipient: { name: to.name, kind: to.kind },
             request: {
               id: request.id,
               priority: request.priority,
@@ -143,7 +169,7 @@ export function createNotificationActivities(deps: ActivityDependencies) {
             },
             deadlineLabel: deadline ? DEADLINE_LABEL[to.language][deadline] : null,
             dueAtLocal: dueAt ? formatInstant(dueAt, to.language, timeZone) : null,
-            link: typeof input.facts.link === 'string' ? customerLink(input.facts.link as CustomerDocument, request) : null,
+            link: linked ? customerLink(linked, request) : null,
           });
           await mailer.sendMail({
             from: mail.from,

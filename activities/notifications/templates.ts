@@ -20,6 +20,11 @@ export interface RenderedEmail {
 
 const engine = Handlebars.create();
 engine.registerPartial('layout', readFileSync(path.join(TEMPLATE_DIR, 'layout.html.hbs'), 'utf8'));
+// `{{#if (eq by "customer")}}`: strict mode does not check a helper's arguments, so `eq` does.
+engine.registerHelper('eq', (a: unknown, b: unknown) => {
+  if (a === undefined || b === undefined) throw new Error('eq: a value the template compares is missing from the context');
+  return a === b;
+});
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 

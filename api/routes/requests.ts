@@ -92,9 +92,17 @@ export function requestRoutes({ db, temporal, config }: ApiDependencies): Router
     const id = parseOrThrow(RequestIdParam, req.params.id, 'id');
     const { recordedFrom, ...input } = parseOrThrow(spec.body, req.body ?? {}, '');
     const actor = { ...actorOf(staff), recordedFrom: (recordedFrom as RecordedFrom | undefined) ?? null };
+    if (name === 'reassign') Object.assign(input, { agentGroup: await activeAgentGroup(String(input.agentId)) });
     const doc = await performAction(temporal, id, actionUpdates[name], { actor, ifMatch: ifMatchOf(req), input }, idempotencyKeyOf(req));
     res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc, config.businessTimeZone));
   });
+
+  /** The group of the agent a request is reassigned to; the workflow records it with the assignee. */
+  async function activeAgentGroup(agentId: string): Promise<string> {
+    const agent = await db.selectFrom('agents').select(['group_id', 'active']).where('id', '=', agentId).executeTakeFirst();
+    if (!agent?.active) throw validationFailed([{ path: 'agentId', message: `no active agent ${agentId}` }]);
+    return agent.group_id;
+  }
 
   /** The document once the workflow has assigned the request, or as it stands after a short wait. */
   async function settledDocument(requestId: string, fallback: RequestDocument): Promise<RequestDocument> {

@@ -11,12 +11,13 @@ import { renderEmail } from '../../activities/notifications/templates';
 const DUE_AT = '2026-11-30T10:00:00.000Z';
 const LINK = 'http://localhost:3000/c/eyJyZXF1ZXN0SWQiOiJSLTIwMjYtMDAwMTIzIn0.c2lnbmF0dXJl';
 
-/** The context notify.ts builds for a recipient of that language. */
-function context(language: Language, recipientName = language === 'en' ? 'Alex Chen' : '张三') {
+/** The context notify.ts builds for a recipient of that language (the facts of several templates at once). */
+function context(language: Language, recipientName = language === 'en' ? 'Alex Chen' : '张三', kind: 'customer' | 'staff' = 'staff') {
   return {
     deadline: 'firstResponse',
     dueAt: DUE_AT,
-    recipient: { name: recipientName },
+    by: 'customer',
+    recipient: { name: recipientName, kind },
     request: {
       id: 'R-2026-000123',
       priority: 'P1',
@@ -33,13 +34,20 @@ function context(language: Language, recipientName = language === 'en' ? 'Alex C
 const cases = NotificationTemplate.flatMap((name) => Language.options.map((language) => [name, language] as const));
 
 describe('every notification template in every language', () => {
-  it('covers the five templates in both languages', () => {
+  it('covers every template in both languages', () => {
     expect(cases).toHaveLength(NotificationTemplate.length * 2);
     expect(Language.options).toEqual(['zh-CN', 'en']);
   });
 
   describe.each(cases)('%s in %s', (name, language) => {
     const email = renderEmail(name, language, context(language));
+    const toCustomer = renderEmail(name, language, context(language, undefined, 'customer'));
+
+    it('addresses a customer recipient too, with a subject naming the request', () => {
+      expect(toCustomer.subject).toContain('R-2026-000123');
+      expect(toCustomer.text).toContain(context(language).recipient.name);
+      expect(toCustomer.text).not.toContain(toCustomer.subject);
+    });
 
     it('has a subject naming the request', () => {
       expect(email.subject.trim()).not.toBe('');
@@ -114,6 +122,65 @@ describe('what each template says', () => {
     expect(en.subject).toContain('first response');
     expect(en.text).toContain('Li Wei');
     expect(en.text).toContain('18:00');
+  });
+
+  describe('cancellation: to the customer, with who cancelled; to the assignee, to stop work', () => {
+    /** The e-mail, its plain text with line wrapping undone (the text part wraps at 78 columns). */
+    const render = (language: Language, kind: 'customer' | 'staff', by: 'customer' | 'staff') => {
+      const email = renderEmail('cancellation', language, { ...context(language, undefined, kind), by });
+      return { ...email, text: email.text.replace(/\s+/g, ' ') };
+    };
+
+    it('tells a Chinese customer their request was cancelled (取消通知), at their request or by staff', () => {
+      const own = render('zh-CN', 'customer', 'customer');
+      expect(own.subject).toBe('【取消通知】您的需求 R-2026-000123 已取消');
+      expect(own.text).toContain('根据您的申请');
+      expect(own.text).toContain('售后');
+      expect(own.text).toContain('客服中心');
+      const staff = render('zh-CN', 'customer', 'staff');
+      expect(staff.subject).toBe(own.subject);
+      expect(staff.text).toContain('经客服人员处理');
+      expect(staff.text).not.toContain('根据您的申请');
+      expect(staff.text).toContain('回复本邮件');
+    });
+
+    it('tells an English customer the same, in natural English', () => {
+      const own = render('en', 'customer', 'customer');
+      expect(own.subject).toBe('Your request R-2026-000123 has been cancelled');
+      expect(own.text).toContain('As you asked, we have cancelled your request R-2026-000123 (after-sales).');
+      const staff = render('en', 'customer', 'staff');
+      expect(staff.text).toContain('Our customer service team has cancelled your request');
+      expect(staff.text).not.toContain('As you asked');
+      expect(staff.text).toMatch(/reply to this e-mail/);
+    });
+
+    it('tells the assignee to stop work, naming who cancelled, in both languages', () => {
+      const zh = render('zh-CN', 'staff', 'customer');
+      expect(zh.subject).toBe('【已取消】需求 R-2026-000123 已取消，请停止处理');
+      expect(zh.text).toContain('已应客户要求取消');
+      expect(zh.text).toContain('P1');
+      expect(render('zh-CN', 'staff', 'staff').text).toContain('已由客服人员取消');
+      const en = render('en', 'staff', 'customer');
+      expect(en.subject).toBe('[Cancelled] Request R-2026-000123: please stop work');
+      expect(en.text).toContain("cancelled at the customer's request");
+      expect(en.text).toContain('Please stop work on it');
+      expect(render('en', 'staff', 'staff').text).toContain('cancelled by customer service staff');
+    });
+
+    it('never shows the customer the staff wording, nor the assignee the customer wording', () => {
+      for (const by of ['customer', 'staff'] as const) {
+        expect(render('zh-CN', 'customer', by).text).not.toContain('停止');
+        expect(render('en', 'customer', by).text).not.toMatch(/stop work/i);
+        expect(render('zh-CN', 'staff', by).text).not.toContain('您的需求');
+        expect(render('en', 'staff', by).text).not.toContain('your request');
+      }
+    });
+
+    it('fails loudly without who cancelled or the recipient’s kind', () => {
+      const { by: _by, ...withoutBy } = context('en', undefined, 'customer');
+      expect(() => renderEmail('cancellation', 'en', withoutBy)).toThrow(/missing/);
+      expect(() => renderEmail('cancellation', 'zh-CN', { ...context('zh-CN'), recipient: { name: '张三' } })).toThrow(/missing/);
+    });
   });
 
   it('renders a customer e-mail without a link or deadline (null facts)', () => {

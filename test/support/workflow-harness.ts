@@ -1,0 +1,125 @@
+/**
+ * The harness of the workflow-logic tests: fake activities that record what
+ * the workflow asked of them, a worker on the time-skipping server, and
+ * helpers to wait for a state and to read an Update's failure.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Actor } from '../../contracts/actor';
+import type { AssignAgentInput, AssignmentResult, NotifyInput, RequestActivities, TransferAssignmentInput } from '../../contracts/activities';
+import type { PolicySnapshot } from '../../contracts/policy';
+import type { CustomerRequestInput, RequestDocument } from '../../contracts/request';
+import { WorkflowType } from '../../contracts/temporal';
+import { stateQuery } from '../../workflows/definitions';
+import { calendarSnapshot, policySnapshot } from './fixtures';
+
+/** Staff and customers as the API passes them to actions. */
+export const actors = {
+  assignee: { kind: 'staff', role: 'agent', agentId: 'A-ASSIGNEE', lead: false, group: 'technical_support', recordedFrom: null },
+  colleague: { kind: 'staff', role: 'agent', agentId: 'A-OTHER', lead: false, group: 'technical_support', recordedFrom: null },
+  lead: { kind: 'staff', role: 'agent', agentId: 'A-LEAD', lead: true, group: 'technical_support', recordedFrom: null },
+  otherLead: { kind: 'staff', role: 'agent', agentId: 'A-LEAD-2', lead: true, group: 'complaints', recordedFrom: null },
+  intake: { kind: 'staff', role: 'intake', agentId: null, lead: false, group: null, recordedFrom: null },
+  supervisor: { kind: 'staff', role: 'supervisor', agentId: null, lead: false, group: null, recordedFrom: null },
+  admin: { kind: 'staff', role: 'admin', agentId: null, lead: false, group: null, recordedFrom: null },
+  customer: { kind: 'customer', role: 'customer', agentId: null, lead: false, group: null, recordedFrom: null },
+} satisfies Record<string, Actor>;
+
+export interface FakeActivityOptions {
+  policy?: PolicySnapshot;
+  /** Agents assignment picks from, in order, skipping those excluded. */
+  agents?: string[];
+  /** Assignment finds nobody eligible for this many first attempts. */
+  nobodyFirst?: number;
+}
+
+/** Fake activities that record what the workflow asked for. */
+export function fakeActivities(options: FakeActivityOptions = {}) {
+  const agents = options.agents ?? ['A-ASSIGNEE'];
+  const notifications: NotifyInput[] = [];
+  const recordedStates: RequestDocument[] = [];
+  const assignCalls: AssignAgentInput[] = [];
+  const transfers: TransferAssignmentInput[] = [];
+  const releases: string[] = [];
+  const activities: RequestActivities = {
+    loadPolicy: async () => options.policy ?? policySnapshot(),
+    loadCalendar: async () => calendarSnapshot(),
+    recordRequest: async () => undefined,
+    recordState: async ({ document }) => {
+      recordedStates.push(document);
+    },
+    assignAgent: async (input): Promise<AssignmentResult> => {
+      assignCalls.push(input);
+      const agentId = agents.find((id) => !input.excludeAgentIds.includes(id));
+      if (assignCalls.length <= (options.nobodyFirst ?? 0) || !agentId) return { outcome: 'nobody_eligible', groupId: input.groupId };
+      return { outcome: 'assigned', agentId, groupId: input.groupId };
+    },
+    transferAssignment: async (input) => {
+      transfers.push(input);
+    },
+    releaseAssignment: async ({ requestId }) => {
+      releases.push(requestId);
+    },
+    notify: async (input) => {
+      notifications.push(input);
+      return { sent: input.recipients.map((r) => JSON.stringify(r)), skipped: [], unresolved: [] };
+    },
+  };
+  const templates = (): string[] => notifications.map((n) => n.template);
+  const mailsOf = (template: string): NotifyInput[] => notifications.filter((n) => n.template === template);
+  return { activities, notifications, recordedStates, assignCalls, transfers, releases, templates, mailsOf };
+}
+
+/** Starts a request with these activities and runs `story` while a worker runs. */
+export async function withRequest(
+  env: TestWorkflowEnvironment,
+  bundle: WorkflowBundleWithSourceMap,
+  activities: RequestActivities,
+  input: CustomerRequestInput,
+  story: (handle: WorkflowHandle) => Promise<void>,
+): Promise<void> {
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(WorkflowType.customerRequest, {
+      taskQueue,
+      workflowId: `request-${input.requestId}-${randomUUID()}`,
+      args: [input],
+    });
+    await story(handle);
+  });
+}
+
+/** Polls the `state` query until `ready` holds (the condition may also look at the fakes). */
+export async function stateWhen(handle: WorkflowHandle, ready: (doc: RequestDocument) => boolean): Promise<RequestDocument> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const doc = await handle.query(stateQuery);
+    if (ready(doc)) return doc;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`state never matched; last: ${JSON.stringify(await handle.query(stateQuery))}`);
+}
+
+/** The failure an Update was rejected with; fails the test if it was accepted. */
+export async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const error = await promise.then(
+    () => {
+      throw new Error('the update was accepted');
+    },
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (error as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+/** How many Updates the workflow's history shows accepted. */
+export async function acceptedUpdates(handle: WorkflowHandle): Promise<number> {
+  const history = await handle.fetchHistory();
+  return history.events!.filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).length;
+}

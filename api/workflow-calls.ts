@@ -65,11 +65,33 @@ export async function performAction(
         .executeUpdate(update, { args: [command], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }),
     );
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw notFound(`no request ${requestId}`);
+    if (err instanceof WorkflowNotFoundError) throw await closedOrNotFound(client, requestId);
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw failureToApiError(err.cause);
     if (isUnreachable(err)) {
       throw unavailable('the action was not answered in time; retrying with the same Idempotency-Key is safe', 'unknown');
     }
+    throw err;
+  }
+}
+
+/**
+ * Temporal answers an Update to a closed workflow as "not found": a closed
+ * request exists but takes no more actions, which api.md calls an invalid
+ * transition, with the state it closed in.
+ */
+async function closedOrNotFound(client: Client, requestId: string): Promise<ApiError> {
+  const handle = client.workflow.getHandle(requestWorkflowId(requestId));
+  try {
+    const { status } = await client.connection.withDeadline(Date.now() + Timeouts.stateQueryMs, () => handle.describe());
+    if (status.name === 'RUNNING') return notFound(`no request ${requestId}`);
+    const doc = await queryState(client, requestId);
+    return new ApiError(409, 'invalid_transition', `request ${requestId} is ${doc.status}: it takes no more actions`, {
+      stage: doc.stage,
+      subStage: doc.subStage,
+      allowed: [],
+    });
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return notFound(`no request ${requestId}`);
     throw err;
   }
 }

@@ -40,9 +40,10 @@ const activityOptions: ActivityOptions = {
   startToCloseTimeout: Timeouts.activityStartToClose,
   // No attempt limit: a database or mail server outage delays a step, never loses it.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  // A cancelled request closes only once its steps in flight have finished, so
-  // the closing steps see the database as those steps left it.
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  // A request closing does not wait for a step in flight: each is safe to finish
+  // after the closing steps (assignment refuses a released request, the read
+  // model keeps the newest version, a sent e-mail was due when it was sent).
+  cancellationType: ActivityCancellationType.ABANDON,
 };
 const activities = proxyActivities<RequestActivities>(activityOptions);
 
@@ -134,7 +135,7 @@ class CustomerRequest {
   /**
    * The open life of the request: the story, the deadline watcher and the
    * follow-ups of actions, until the request closes. Whatever is still
-   * waiting then is cancelled; steps in flight finish first.
+   * waiting then is cancelled; a step in flight is left to finish on its own.
    */
   async runUntilClosed(): Promise<void> {
     const scope = new CancellationScope();

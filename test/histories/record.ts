@@ -19,11 +19,14 @@ const HISTORIES_DIR = __dirname;
 interface Scenario {
   name: string;
   describe: string;
+  /** The policy the scenario's requests start with: the defaults with this change. */
+  policy?: (policy: Policy) => void;
   run(stack: Stack, tokens: Tokens): Promise<string>;
 }
 
 interface Tokens {
   intake: string;
+  supervisor: string;
   agentFor(agentId: string): Promise<string>;
 }
 
@@ -33,25 +36,26 @@ async function post(stack: Stack, token: string, body: Record<string, unknown>):
   return { id: response.body.id, assigneeId: response.body.assignee?.id ?? null };
 }
 
+async function act(stack: Stack, token: string, requestId: string, action: string, body: Record<string, unknown>): Promise<void> {
+  const response = await stack.call('POST', `/api/requests/${requestId}/actions/${action}`, { token, body });
+  if (response.status !== 200) throw new Error(`${action} answered ${response.status}: ${JSON.stringify(response.body)}`);
+}
+
 async function mailSent(stack: Stack, requestId: string, template: NotificationTemplate): Promise<void> {
   await stack.mail.waitFor((m) => m.subject.includes(requestId) && m.headers['x-notification-template'] === template, 30_000);
 }
 
 /** The assignee's first response, up to the first-response e-mail: the last step before the workflow waits. */
 async function acknowledge(stack: Stack, tokens: Tokens, requestId: string, agentId: string): Promise<string> {
-  const response = await stack.call('POST', `/api/requests/${requestId}/actions/acknowledge`, {
-    token: await tokens.agentFor(agentId),
-    body: { note: '已联系客户（合成数据）' },
-  });
-  if (response.status !== 200) throw new Error(`acknowledge answered ${response.status}: ${JSON.stringify(response.body)}`);
+  await act(stack, await tokens.agentFor(agentId), requestId, 'acknowledge', { note: '已联系客户（合成数据）' });
   await mailSent(stack, requestId, 'first-response');
   return requestId;
 }
 
-async function usePolicy(stack: Stack, version: number, change: (policy: Policy) => void): Promise<void> {
-  const policy = structuredClone(DEFAULT_POLICY);
-  change(policy);
-  await stack.db.insertInto('policies').values({ version, document: JSON.stringify(policy), created_by: 'record-histories' }).execute();
+/** Waits until the request's workflow has completed (a closed request). */
+async function closed(stack: Stack, requestId: string): Promise<string> {
+  await stack.temporal.client.workflow.getHandle(requestWorkflowId(requestId)).result();
+  return requestId;
 }
 
 const customer = (n: number, tier = 'standard') => ({
@@ -65,27 +69,28 @@ const customer = (n: number, tier = 'standard') => ({
 const SCENARIOS: Scenario[] = [
   {
     name: 'acknowledged-in-time',
-    describe: 'a fault assigned at once and acknowledged before its first-response deadline',
+    describe: 'a complex fault assigned at once and acknowledged before its first-response deadline, into analysis owing the requirement sheet',
     async run(stack, tokens) {
       const request = await post(stack, tokens.intake, intakeBody({ customer: customer(1) }));
       return acknowledge(stack, tokens, request.id, request.assigneeId!);
     },
   },
   {
-    name: 'emergency-acknowledged',
-    describe: 'an urgent emergency for a VIP, acknowledged, on to solution design',
+    name: 'emergency-temporary-measure',
+    describe: 'an urgent emergency for a VIP: the temporary measure recorded, then the first response, on to solution design',
     async run(stack, tokens) {
       const request = await post(stack, tokens.intake, intakeBody({ customer: customer(2, 'vip'), complexity: 'emergency', urgency: 'urgent' }));
+      await act(stack, await tokens.agentFor(request.assigneeId!), request.id, 'temporary-measure', { measure: '切换备用设备（合成数据）' });
       return acknowledge(stack, tokens, request.id, request.assigneeId!);
     },
   },
   {
     name: 'first-response-missed',
     describe: 'the first-response timer fires (policy: 3 seconds) after the 80% reminder, the group lead is told, the request is reassigned, and the new assignee answers',
+    policy: (p) => {
+      p.deadlines.firstResponse = { default: { clock: 'calendar', seconds: 3 } };
+    },
     async run(stack, tokens) {
-      await usePolicy(stack, 2, (p) => {
-        p.deadlines.firstResponse = { default: { clock: 'calendar', seconds: 3 } };
-      });
       const request = await post(stack, tokens.intake, intakeBody({ customer: customer(3) }));
       await mailSent(stack, request.id, 'deadline-escalation');
       await mailSent(stack, request.id, 'reassignment');
@@ -96,10 +101,10 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'nobody-eligible-then-assigned',
     describe: 'a complaint with nobody in the complaints group, retried (policy: every 2 seconds) until an agent joins',
+    policy: (p) => {
+      p.assignmentRetry = { clock: 'calendar', seconds: 2 };
+    },
     async run(stack, tokens) {
-      await usePolicy(stack, 3, (p) => {
-        p.assignmentRetry = { clock: 'calendar', seconds: 2 };
-      });
       const request = await post(stack, tokens.intake, intakeBody({ customer: customer(4), type: 'complaint', emotion: 'dissatisfied' }));
       await mailSent(stack, request.id, 'nobody-eligible');
       const joined = await stack.call('POST', '/api/agents', {
@@ -109,6 +114,75 @@ const SCENARIOS: Scenario[] = [
       if (joined.status !== 201) throw new Error(`agent not created: ${JSON.stringify(joined.body)}`);
       await mailSent(stack, request.id, 'assignment');
       return acknowledge(stack, tokens, request.id, 'A-SYNTH-COMPLAINTS');
+    },
+  },
+  {
+    name: 'simple-resolved-at-first-contact',
+    describe: 'a simple fault resolved at first contact, then rated by the customer on the phone (recorded by a service representative)',
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(5), complexity: 'simple' }));
+      await act(stack, await tokens.agentFor(request.assigneeId!), request.id, 'resolve', { answer: '重启后恢复（合成数据）' });
+      await mailSent(stack, request.id, 'first-response');
+      await act(stack, tokens.intake, request.id, 'rate-first-contact', { rating: 5, recordedFrom: 'phone' });
+      return request.id;
+    },
+  },
+  {
+    name: 'simple-answer-missed',
+    describe: 'a simple fault acknowledged, its answer deadline (policy: 3 seconds) reminded and escalated to the group lead, then answered late',
+    policy: (p) => {
+      p.deadlines.simpleAnswer = { default: { clock: 'calendar', seconds: 3 } };
+    },
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(6), complexity: 'simple' }));
+      await acknowledge(stack, tokens, request.id, request.assigneeId!);
+      await mailSent(stack, request.id, 'deadline-escalation');
+      await act(stack, await tokens.agentFor(request.assigneeId!), request.id, 'resolve', { answer: '已远程处理（合成数据）' });
+      return request.id;
+    },
+  },
+  {
+    name: 'simple-reclassified',
+    describe: 'a simple fault acknowledged, then reclassified as complex by the group lead: into analysis owing the requirement sheet',
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(7), complexity: 'simple' }));
+      await acknowledge(stack, tokens, request.id, request.assigneeId!);
+      await act(stack, await tokens.agentFor('A-SYNTH-LEAD'), request.id, 'reclassify', { complexity: 'complex', reason: '需上门检测（合成数据）' });
+      return request.id;
+    },
+  },
+  {
+    name: 'suggestion-resolved',
+    describe: 'a suggestion (72-hour outcome from intake) acknowledged and resolved',
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(8), type: 'suggestion', complexity: 'simple' }));
+      await acknowledge(stack, tokens, request.id, request.assigneeId!);
+      await act(stack, await tokens.agentFor(request.assigneeId!), request.id, 'resolve', { answer: '已转产品团队评估（合成数据）' });
+      return request.id;
+    },
+  },
+  {
+    name: 'reassigned-by-lead',
+    describe: 'the group lead takes a request over during its first-response window, and answers it',
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(9) }));
+      await mailSent(stack, request.id, 'assignment');
+      const lead = await tokens.agentFor('A-SYNTH-LEAD');
+      const to = request.assigneeId === 'A-SYNTH-LEAD' ? 'A-SYNTH-001' : 'A-SYNTH-LEAD';
+      await act(stack, lead, request.id, 'reassign', { agentId: to, reason: '组长接手（合成数据）' });
+      await mailSent(stack, request.id, 'reassignment');
+      return acknowledge(stack, tokens, request.id, to);
+    },
+  },
+  {
+    name: 'cancelled-in-analysis',
+    describe: 'a complex fault acknowledged, then cancelled by a supervisor: closed, the load released, customer and assignee told',
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(10) }));
+      await acknowledge(stack, tokens, request.id, request.assigneeId!);
+      await act(stack, tokens.supervisor, request.id, 'cancel', { reason: '客户已自行解决（合成数据）' });
+      await mailSent(stack, request.id, 'cancellation');
+      return closed(stack, request.id);
     },
   },
 ];
@@ -121,14 +195,25 @@ async function main(): Promise<void> {
     for (const agent of [
       { id: 'A-SYNTH-LEAD', name: '合成组长', email: 'synthetic.lead@service.example', group: 'technical_support', lead: true, senior: true },
       { id: 'A-SYNTH-001', name: '合成专员', email: 'synthetic.agent@service.example', group: 'technical_support' },
+      { id: 'A-SYNTH-PRODUCT', name: '合成产品顾问', email: 'synthetic.product@service.example', group: 'product_consulting' },
     ]) {
       await stack.call('POST', '/api/agents', { token: stack.adminToken, body: agent });
     }
     const issue = async (grant: Record<string, unknown>): Promise<string> =>
       (await stack.call('POST', '/api/tokens', { token: stack.adminToken, body: grant })).body.token;
-    const tokens: Tokens = { intake: await issue({ role: 'intake' }), agentFor: (agentId) => issue({ role: 'agent', agentId }) };
+    const tokens: Tokens = {
+      intake: await issue({ role: 'intake' }),
+      supervisor: await issue({ role: 'supervisor' }),
+      agentFor: (agentId) => issue({ role: 'agent', agentId }),
+    };
 
+    let policyVersion = 1;
     for (const scenario of SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name))) {
+      // Each scenario's requests start with a policy version of its own (the newest at intake).
+      const policy = structuredClone(DEFAULT_POLICY);
+      scenario.policy?.(policy);
+      policyVersion += 1;
+      await stack.db.insertInto('policies').values({ version: policyVersion, document: JSON.stringify(policy), created_by: 'record-histories' }).execute();
       const requestId = await scenario.run(stack, tokens);
       const history = await stack.temporal.client.workflow.getHandle(requestWorkflowId(requestId)).fetchHistory();
       // The JSON history format of Temporal's tools (the CLI's and the UI's exports).

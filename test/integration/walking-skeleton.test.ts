@@ -314,6 +314,60 @@ describe('the first-response deadline on the dev server', () => {
   });
 });
 
+describe('reassign and cancel over HTTP', () => {
+  it('moves a request and its load to the agent a lead names, then a supervisor cancels it: closed, load released, both sides told', async () => {
+    const loadOf = async (id: string) =>
+      (await stack.db.selectFrom('agents').select('open_requests').where('id', '=', id).executeTakeFirstOrThrow()).open_requests;
+    const before = { lead: await loadOf(LEAD.id), agent: await loadOf(AGENT.id) };
+    const posted = await stack.call('POST', '/api/requests', {
+      token: intakeToken,
+      body: intakeBody({ customer: { id: 'C-TEST-0003', name: '测试客户丙', email: 'customer.c@example.com', phone: '+86 100 0000 0003', tier: 'standard' } }),
+    });
+    expect(posted.status).toBe(201);
+    const id: string = posted.body.id;
+    // The lead holds the fewest open requests, so the lead has it.
+    expect(posted.body.assignee.id).toBe(LEAD.id);
+    expect(await loadOf(LEAD.id)).toBe(before.lead + 1);
+
+    const leadToken = await issueToken({ role: 'agent', agentId: LEAD.id });
+    const unknown = await stack.call('POST', `/api/requests/${id}/actions/reassign`, { token: leadToken, body: { agentId: 'A-NOBODY' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.issues).toEqual([{ path: 'agentId', message: 'no active agent A-NOBODY' }]);
+    const otherLead = await stack.call('POST', `/api/requests/${id}/actions/reassign`, { token: otherGroupAgentToken, body: { agentId: AGENT.id } });
+    expect(otherLead.status).toBe(403);
+
+    const moved = await stack.call('POST', `/api/requests/${id}/actions/reassign`, { token: leadToken, body: { agentId: AGENT.id, reason: '组长调整' } });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ assignee: { id: AGENT.id, group: 'technical_support', name: AGENT.name }, reassignments: 1, stage: 'assigned' });
+    expect(moved.body.deadlines.map((d: { state: string }) => d.state)).toEqual(['cancelled', 'pending']);
+    await stack.mail.waitFor((m) => m.envelopeTo.includes(LEAD.email) && m.subject.includes(id) && m.headers['x-notification-template'] === 'reassignment');
+    await eventually(
+      async () => [await loadOf(LEAD.id), await loadOf(AGENT.id)],
+      ([lead, agent]) => lead === before.lead && agent === before.agent + 1,
+    );
+    const row = await stack.db.selectFrom('requests').select(['assignee_id', 'group_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ assignee_id: AGENT.id, group_id: 'technical_support' });
+
+    const supervisorToken = await issueToken({ role: 'supervisor' });
+    const cancelled = await stack.call('POST', `/api/requests/${id}/actions/cancel`, { token: supervisorToken, body: { reason: '客户已自行解决' } });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', stage: 'closed', cancellation: { reason: '客户已自行解决', byRole: 'supervisor' } });
+    expect(cancelled.body.closedAt).toMatch(/\+08:00$/);
+    const toCustomer = await stack.mail.waitFor((m) => m.envelopeTo.includes('customer.c@example.com') && m.headers['x-notification-template'] === 'cancellation');
+    expect(toCustomer.subject).toContain(id);
+    await stack.mail.waitFor((m) => m.envelopeTo.includes(AGENT.email) && m.subject.includes(id) && m.headers['x-notification-template'] === 'cancellation');
+    await stack.temporal.client.workflow.getHandle(requestWorkflowId(id)).result();
+    const closed = await stack.db.selectFrom('requests').select(['status', 'stage', 'load_released_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(closed).toMatchObject({ status: 'cancelled', stage: 'closed' });
+    expect(closed.load_released_at).toBeInstanceOf(Date);
+    expect(await loadOf(AGENT.id)).toBe(before.agent);
+    // A closed request takes no more actions.
+    const again = await stack.call('POST', `/api/requests/${id}/actions/cancel`, { token: supervisorToken, body: { reason: '再次' } });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'invalid_transition', stage: 'closed', subStage: null, allowed: [] });
+  });
+});
+
 describe('idempotent intake', () => {
   it('returns the same request for a retried key, refuses the key with another body, and starts one workflow for racing posts', async () => {
     const body = intakeBody({ customer: { id: 'C-TEST-0003', name: '测试客户丙', email: 'customer.c@example.com', phone: '+86 100 0000 0003', tier: 'standard' } });

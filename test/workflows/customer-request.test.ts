@@ -56,7 +56,7 @@ describe('customerRequest', () => {
       expect(fake.notifications[0]!.recipients).toEqual([{ kind: 'customer', customerId: 'C-TEST-0001' }]);
       expect(fake.notifications[1]!.recipients).toEqual([{ kind: 'agent', agentId: 'A-ASSIGNEE' }]);
       expect(fake.notifications[1]!.facts).toMatchObject({ deadline: 'firstResponse', dueAt: firstResponse!.dueAt });
-      expect(fake.notifications[2]!.facts).toEqual({ link: 'first-contact-rating' });
+      expect(fake.notifications[2]!.facts).toEqual({ link: 'first-contact-rating', revision: 1 });
       // Each notification event has its own sequence number: the key of its e-mails.
       expect(fake.notifications.map((n) => n.eventSeq)).toEqual([1, 2, 3]);
       expect(fake.recordedStates.at(-1)?.stage).toBe('analysis');

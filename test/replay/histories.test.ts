@@ -28,9 +28,15 @@ beforeAll(async () => {
 it('has a history of every recorded path', () => {
   expect(recorded.map((h) => h.workflowId)).toEqual([
     'acknowledged-in-time',
-    'emergency-acknowledged',
+    'cancelled-in-analysis',
+    'emergency-temporary-measure',
     'first-response-missed',
     'nobody-eligible-then-assigned',
+    'reassigned-by-lead',
+    'simple-answer-missed',
+    'simple-reclassified',
+    'simple-resolved-at-first-contact',
+    'suggestion-resolved',
   ]);
 });
 

@@ -212,9 +212,10 @@ describe('a request taken in over HTTP', () => {
     expect(complexWithoutReviewers.status).toBe(400);
     const interventionByAgent = await stack.call('POST', `/api/requests/${requestId}/actions/intervention`, { token: agentToken, body: { plan: 'x', reopen: false } });
     expect(interventionByAgent.status).toBe(403);
-    const cancelRecorded = await stack.call('POST', `/api/requests/${requestId}/actions/cancel`, { token: intakeToken, body: { reason: '客户来电取消', recordedFrom: 'phone' } });
-    expect(cancelRecorded.status).toBe(409);
-    expect(cancelRecorded.body.error).toMatchObject({ code: 'invalid_transition', stage: 'assigned' });
+    // A customer's confirmation, recorded from the phone, has no sheet to confirm yet.
+    const confirmRecorded = await stack.call('POST', `/api/requests/${requestId}/actions/confirm`, { token: intakeToken, body: { recordedFrom: 'phone' } });
+    expect(confirmRecorded.status).toBe(409);
+    expect(confirmRecorded.body.error).toMatchObject({ code: 'invalid_transition', stage: 'assigned', allowed: ['cancel'] });
 
     const acknowledged = await stack.call('POST', `/api/requests/${requestId}/actions/acknowledge`, {
       token: agentToken,
@@ -250,20 +251,19 @@ describe('a request taken in over HTTP', () => {
       () => stack.db.selectFrom('requests').select(['stage', 'version']).where('id', '=', requestId).executeTakeFirstOrThrow(),
       (r) => r.stage === 'analysis',
     );
-    expect(row.version).toBe(acknowledged.body.version);
+    // The read model catches up with the workflow's document (the first-response e-mail moved it on once more).
+    const current = await stack.call('GET', `/api/requests/${requestId}`, { token: stack.adminToken });
+    expect(current.body.version).toBeGreaterThan(acknowledged.body.version);
+    await eventually(
+      () => stack.db.selectFrom('requests').select('version').where('id', '=', requestId).executeTakeFirstOrThrow(),
+      (r) => r.version === current.body.version,
+    );
     const { typedSearchAttributes } = await stack.temporal.client.workflow.getHandle(requestWorkflowId(requestId)).describe();
     expect(typedSearchAttributes.get(SearchAttribute.RequestStage)).toBe('analysis');
-    // Nothing is pending any more: NextDeadline is unset, and visibility knows it.
-    expect(typedSearchAttributes.get(SearchAttribute.NextDeadline)).toBeUndefined();
-    const nothingDue = await eventually(
-      async () => {
-        const ids: string[] = [];
-        for await (const wf of stack.temporal.client.workflow.list({ query: 'NextDeadline IS NULL' })) ids.push(wf.workflowId);
-        return ids;
-      },
-      (ids) => ids.includes(requestWorkflowId(requestId)),
-    );
-    expect(nothingDue).toContain(requestWorkflowId(requestId));
+    // A complex request owes its requirement sheet now: that is the next deadline.
+    const sheet = current.body.deadlines.find((d: { name: string }) => d.name === 'requirementSheet');
+    expect(sheet.state).toBe('pending');
+    expect(typedSearchAttributes.get(SearchAttribute.NextDeadline)?.getTime()).toBe(Date.parse(sheet.dueAt));
   });
 });
 
@@ -321,7 +321,7 @@ describe('reassign and cancel over HTTP', () => {
     const before = { lead: await loadOf(LEAD.id), agent: await loadOf(AGENT.id) };
     const posted = await stack.call('POST', '/api/requests', {
       token: intakeToken,
-      body: intakeBody({ customer: { id: 'C-TEST-0003', name: '测试客户丙', email: 'customer.c@example.com', phone: '+86 100 0000 0003', tier: 'standard' } }),
+      body: intakeBody({ customer: { id: 'C-TEST-0006', name: '测试客户己', email: 'customer.f@example.com', phone: '+86 100 0000 0006', tier: 'standard' } }),
     });
     expect(posted.status).toBe(201);
     const id: string = posted.body.id;
@@ -353,7 +353,7 @@ describe('reassign and cancel over HTTP', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', stage: 'closed', cancellation: { reason: '客户已自行解决', byRole: 'supervisor' } });
     expect(cancelled.body.closedAt).toMatch(/\+08:00$/);
-    const toCustomer = await stack.mail.waitFor((m) => m.envelopeTo.includes('customer.c@example.com') && m.headers['x-notification-template'] === 'cancellation');
+    const toCustomer = await stack.mail.waitFor((m) => m.envelopeTo.includes('customer.f@example.com') && m.headers['x-notification-template'] === 'cancellation');
     expect(toCustomer.subject).toContain(id);
     await stack.mail.waitFor((m) => m.envelopeTo.includes(AGENT.email) && m.subject.includes(id) && m.headers['x-notification-template'] === 'cancellation');
     await stack.temporal.client.workflow.getHandle(requestWorkflowId(id)).result();
@@ -361,6 +361,19 @@ describe('reassign and cancel over HTTP', () => {
     expect(closed).toMatchObject({ status: 'cancelled', stage: 'closed' });
     expect(closed.load_released_at).toBeInstanceOf(Date);
     expect(await loadOf(AGENT.id)).toBe(before.agent);
+    // Nothing is pending on a closed request: NextDeadline is unset, and visibility knows it.
+    const { typedSearchAttributes } = await stack.temporal.client.workflow.getHandle(requestWorkflowId(id)).describe();
+    expect(typedSearchAttributes.get(SearchAttribute.NextDeadline)).toBeUndefined();
+    expect(typedSearchAttributes.get(SearchAttribute.RequestStatus)).toBe('cancelled');
+    const nothingDue = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const wf of stack.temporal.client.workflow.list({ query: 'NextDeadline IS NULL AND RequestStatus = "cancelled"' })) ids.push(wf.workflowId);
+        return ids;
+      },
+      (ids) => ids.includes(requestWorkflowId(id)),
+    );
+    expect(nothingDue).toEqual([requestWorkflowId(id)]);
     // A closed request takes no more actions.
     const again = await stack.call('POST', `/api/requests/${id}/actions/cancel`, { token: supervisorToken, body: { reason: '再次' } });
     expect(again.status).toBe(409);

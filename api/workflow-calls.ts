@@ -65,11 +65,29 @@ export async function performAction(
         .executeUpdate(update, { args: [command], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }),
     );
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw await closedOrNotFound(client, requestId);
+    if (err instanceof WorkflowNotFoundError) {
+      // A retry of the action that closed the request returns its first result.
+      const first = idempotencyKey === null ? null : await completedUpdate(client, requestId, idempotencyKey);
+      if (first !== null) return first;
+      throw await closedOrNotFound(client, requestId);
+    }
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw failureToApiError(err.cause);
     if (isUnreachable(err)) {
       throw unavailable('the action was not answered in time; retrying with the same Idempotency-Key is safe', 'unknown');
     }
+    throw err;
+  }
+}
+
+/** The result of an Update that completed before its workflow closed, or null if there was none by that id. */
+async function completedUpdate(client: Client, requestId: string, updateId: string): Promise<RequestDocument | null> {
+  try {
+    return await client.connection.withDeadline(Date.now() + Timeouts.stateQueryMs, () =>
+      client.workflow.getHandle(requestWorkflowId(requestId)).getUpdateHandle<RequestDocument>(updateId).result(),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    if (isUnreachable(err)) throw unavailable('the action was not answered in time; retrying with the same Idempotency-Key is safe', 'unknown');
     throw err;
   }
 }

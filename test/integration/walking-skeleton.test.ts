@@ -349,7 +349,8 @@ describe('reassign and cancel over HTTP', () => {
     expect(row).toEqual({ assignee_id: AGENT.id, group_id: 'technical_support' });
 
     const supervisorToken = await issueToken({ role: 'supervisor' });
-    const cancelled = await stack.call('POST', `/api/requests/${id}/actions/cancel`, { token: supervisorToken, body: { reason: '客户已自行解决' } });
+    const cancelWithKey = { token: supervisorToken, body: { reason: '客户已自行解决' }, headers: { 'idempotency-key': `cancel-${id}` } };
+    const cancelled = await stack.call('POST', `/api/requests/${id}/actions/cancel`, cancelWithKey);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', stage: 'closed', cancellation: { reason: '客户已自行解决', byRole: 'supervisor' } });
     expect(cancelled.body.closedAt).toMatch(/\+08:00$/);
@@ -374,6 +375,10 @@ describe('reassign and cancel over HTTP', () => {
       (ids) => ids.includes(requestWorkflowId(id)),
     );
     expect(nothingDue).toEqual([requestWorkflowId(id)]);
+    // The cancellation retried with its key, after the request closed, gets the first answer.
+    const retried = await stack.call('POST', `/api/requests/${id}/actions/cancel`, cancelWithKey);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual(cancelled.body);
     // A closed request takes no more actions.
     const again = await stack.call('POST', `/api/requests/${id}/actions/cancel`, { token: supervisorToken, body: { reason: '再次' } });
     expect(again.status).toBe(409);

@@ -225,6 +225,38 @@ describe('the suggestion path', () => {
   });
 });
 
+describe('deadlines met just before they expire', () => {
+  it('takes a suggestion’s outcome a second before its 72 hours, after the reminder, with no escalation', async () => {
+    const fake = fakeActivities();
+    await withRequest(env, bundle, fake.activities, suggestion, async (handle) => {
+      const assigned = await stateWhen(handle, (d) => d.stage === 'assigned');
+      await act(handle, 'acknowledge', actors.assignee);
+      const due = Date.parse(deadline(assigned, 'suggestionOutcome').dueAt);
+      await env.sleep(due - (await env.currentTimeMs()) - 1_000);
+      await stateWhen(handle, () => fake.mailsOf('deadline-reminder').length === 1);
+      const resolved = await act(handle, 'resolve', actors.assignee, { answer: '已采纳' });
+      expect(deadline(resolved, 'suggestionOutcome')).toMatchObject({ state: 'met', escalatedAt: null });
+      await env.sleep('1 hour');
+      expect(fake.templates()).not.toContain('deadline-escalation');
+    });
+  });
+
+  it('takes an emergency’s temporary measure a second before its 30 minutes, with no escalation', async () => {
+    const fake = fakeActivities();
+    await withRequest(env, bundle, fake.activities, emergency, async (handle) => {
+      const assigned = await stateWhen(handle, (d) => d.stage === 'assigned');
+      await act(handle, 'acknowledge', actors.assignee);
+      const due = Date.parse(deadline(assigned, 'temporaryMeasure').dueAt);
+      await env.sleep(due - (await env.currentTimeMs()) - 1_000);
+      await stateWhen(handle, () => fake.mailsOf('deadline-reminder').some((m) => m.facts.deadline === 'temporaryMeasure'));
+      const recorded = await act(handle, 'temporary-measure', actors.assignee, { measure: '远程重启' });
+      expect(deadline(recorded, 'temporaryMeasure')).toMatchObject({ state: 'met', escalatedAt: null });
+      expect((await attributes(handle)).get(SearchAttribute.Overdue)).toBe(false);
+      expect(fake.mailsOf('deadline-escalation').map((m) => m.facts.deadline)).not.toContain('temporaryMeasure');
+    });
+  });
+});
+
 describe('the emergency path', () => {
   it('owes a temporary measure in 30 minutes from intake, which the group lead records while nobody is assigned', async () => {
     const fake = fakeActivities({ nobodyFirst: 1000 });

@@ -48,6 +48,12 @@ export const NotificationTemplate = [
   'deadline-escalation',
   'reassignment',
   'cancellation',
+  'requirement-sheet',
+  'void-sheet',
+  'review-request',
+  'solution',
+  'customer-reminder',
+  'closure',
 ] as const;
 export type NotificationTemplate = (typeof NotificationTemplate)[number];
 

@@ -155,6 +155,62 @@ export interface ActionRecord {
   recordedFrom: RecordedFrom | null;
 }
 
+/** The requirement confirmation sheet (需求确认单) as issued; a new one supersedes it. */
+export interface RequirementSheet extends ActionRecord {
+  /** The sheet's revision: the customer's link is signed for it. */
+  revision: number;
+  description: string;
+  goal: string;
+  /** When the work will take longer than the priority's execution window. */
+  expectedDeliveryAt: string | null;
+  /** What the customer must provide (客户配合事项). */
+  customerObligations: string | null;
+  state: 'awaiting_confirmation' | 'confirmed' | 'changes_requested' | 'void';
+  /** The customer's comment when confirming or asking for changes. */
+  customerComment: string | null;
+}
+
+export const ReviewArea = z.enum(['technical', 'product', 'legal']);
+export type ReviewArea = z.infer<typeof ReviewArea>;
+
+/** A task of the solution (任务项): an owner and a due time to the hour. */
+export interface SolutionTask {
+  id: string;
+  title: string;
+  ownerId: string;
+  dueAt: string;
+  acceptedAt: string | null;
+  completedAt: string | null;
+  note: string | null;
+}
+
+/** A named reviewer's answer for one area, in the current review round. */
+export interface SolutionReview {
+  area: ReviewArea;
+  agentId: string;
+  approved: boolean | null;
+  comment: string | null;
+  at: string | null;
+}
+
+/** The service solution (服务方案) as submitted; a revision supersedes it. */
+export interface Solution extends ActionRecord {
+  /** The solution's revision as presented to the customer: the customer's link is signed for it. */
+  revision: number;
+  steps: string[];
+  resources: string | null;
+  risks: { risk: string; mitigation: string }[];
+  tasks: SolutionTask[];
+  /** A complex solution needs every named reviewer's approval before the customer sees it. */
+  complex: boolean;
+  reviews: SolutionReview[];
+  /** Review rounds so far (each opens one review window). */
+  reviewRounds: number;
+  state: 'in_review' | 'rejected_in_review' | 'presented' | 'agreed' | 'revision_requested';
+  /** The customer's comment when agreeing or asking for a revision. */
+  customerComment: string | null;
+}
+
 /** The request document of api.md, as the `state` query returns it (no contact data, no staff names). */
 export interface RequestDocument {
   id: string;
@@ -177,8 +233,8 @@ export interface RequestDocument {
   voidSheets: number;
   rejections: number;
   reassignments: number;
-  sheet: null;
-  solution: null;
+  sheet: RequirementSheet | null;
+  solution: Solution | null;
   delivery: null;
   feedback: null;
   /** Intake → first response, the customer's wait across reassignments. */

@@ -27,7 +27,7 @@ import type { CalendarSnapshot } from '../contracts/calendar';
 import type { CustomerDocument } from '../contracts/customer-document';
 import { forbidden, invalidTransition, preconditionFailed, staleDocument } from '../contracts/failures';
 import type { PolicyDeadlineId, WorkflowPolicy } from '../contracts/policy';
-import type { ActionRecord, CustomerRequestInput, DeadlineEntry, RequestDocument, Stage, SubStage } from '../contracts/request';
+import type { ActionRecord, CustomerRequestInput, DeadlineEntry, DeadlineId, RequestDocument, ReviewArea, Solution, Stage, SubStage } from '../contracts/request';
 import { SearchAttribute, Timeouts } from '../contracts/temporal';
 import { ACTION_NAMES, allowedActions, judgeAction, type ActionName, type RequestView } from '../rules/actions';
 import { DEADLINES, isStaffSide, type DeadlineParty } from '../rules/deadline-catalogue';
@@ -65,6 +65,13 @@ const HANDLED_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>([
   'rate-first-contact',
   'reassign',
   'cancel',
+  'requirement-sheet',
+  'confirm',
+  'request-changes',
+  'solution',
+  'review',
+  'agree-solution',
+  'revise-solution',
 ]);
 
 export async function customerRequest(input: CustomerRequestInput): Promise<RequestDocument> {
@@ -279,18 +286,56 @@ class CustomerRequest {
     await this.notify('deadline-reminder', this.recipients([DEADLINES[entry.name].owedBy]), dueFacts(entry));
   }
 
-  /** A deadline passed: tell whom the catalogue names, then do what its expiry does. */
+  /** A deadline passed: do what its expiry does (process.md's "on expiry"), telling whom the catalogue names. */
   private async expire(entry: DeadlineEntry): Promise<void> {
     entry.escalatedAt = new Date().toISOString();
-    this.lastEscalatedAt = new Date();
     this.changed();
-    await this.recordState();
     const definition = DEADLINES[entry.name];
+    if (definition.effect === 'voidSheet') return this.voidSheet(entry);
+    await this.recordState();
     const secondMiss = entry.name === 'firstResponse' && this.doc.deadlines.filter((d) => d.name === 'firstResponse' && d.state === 'missed').length > 1;
-    const escalateTo: DeadlineParty[] = secondMiss ? [...definition.escalateTo, 'supervisors'] : definition.escalateTo;
-    await this.notify('deadline-escalation', this.recipients(escalateTo), dueFacts(entry));
+    await this.escalate(entry, secondMiss ? [...definition.escalateTo, 'supervisors'] : definition.escalateTo);
     // Only the window of the agent who holds the request now: a hand-made reassignment has moved on.
     if (definition.effect === 'reassign' && entry.fulfilledAt === null && entry.owedBy === this.doc.assignee?.id) await this.reassignAfterMiss();
+  }
+
+  /** Tells staff of a passed deadline; a customer among the parties gets a reminder of what awaits them. */
+  private async escalate(entry: DeadlineEntry, parties: DeadlineParty[]): Promise<void> {
+    const staff = parties.filter((party) => party !== 'customer');
+    if (parties.includes('customer')) {
+      const link = CUSTOMER_LINK_OF[entry.name];
+      await this.notify('customer-reminder', this.recipients(['customer']), {
+        ...dueFacts(entry),
+        link: link ?? null,
+        revision: link ? (this.doc.documentRevisions[link] ?? null) : null,
+      });
+    }
+    if (staff.length > 0) {
+      this.lastEscalatedAt = new Date();
+      this.changed();
+      const facts: NotifyInput['facts'] = { ...dueFacts(entry) };
+      if (entry.name === 'review') facts.pendingReviewers = this.pendingReviews().map((r) => r.agentId).join(',');
+      await this.notify('deadline-escalation', this.recipients(staff), facts);
+    }
+  }
+
+  /**
+   * The customer neither confirmed nor asked for changes in time: the sheet
+   * is void (未确认的需求视为无效) and a new one is owed, or at the policy's
+   * count the request closes `unconfirmed`.
+   */
+  private async voidSheet(entry: DeadlineEntry): Promise<void> {
+    this.doc.voidSheets += 1;
+    this.doc.sheet!.state = 'void';
+    this.changed();
+    if (this.doc.voidSheets >= this.policy.voidSheetsBeforeUnconfirmed) {
+      this.closeAs('unconfirmed', entry.dueAt);
+      return;
+    }
+    this.moveTo('analysis');
+    const sheetDue = this.arm('requirementSheet');
+    await this.recordState();
+    await this.notify('void-sheet', this.recipients(['customer', 'assignee']), { voidSheets: this.doc.voidSheets, dueAt: sheetDue.dueAt });
   }
 
   /** A missed first response passes the request to the next eligible agent, skipping all who missed it. */
@@ -322,6 +367,9 @@ class CustomerRequest {
     if (this.doc.status === 'cancelled') {
       const by = this.doc.cancellation?.byKind ?? 'staff';
       await this.notify('cancellation', this.recipients(['customer', 'assignee']), { by });
+    } else {
+      const { status, resolution, followUp } = this.doc;
+      await this.notify('closure', this.recipients(['customer', 'assignee']), { status, resolution, followUp });
     }
   }
 
@@ -339,6 +387,8 @@ class CustomerRequest {
           return [{ kind: 'policyAddress', name: party }];
         case 'customer':
           return [{ kind: 'customer', customerId: this.doc.customer.id }];
+        case 'reviewers':
+          return this.pendingReviews().map((review): NotificationRecipient => ({ kind: 'agent', agentId: review.agentId }));
         default:
           // Task owners, reviewers and service representatives arrive with the later stages;
           // failing the workflow task here is louder than a mail silently not sent.
@@ -387,6 +437,7 @@ class CustomerRequest {
   perform(action: ActionName, command: ActionCommand): RequestDocument {
     const record = actionRecord(command.actor);
     const input = command.input;
+    const queued = this.followUps.length;
     switch (action) {
       case 'acknowledge':
         this.firstResponse();
@@ -432,19 +483,154 @@ class CustomerRequest {
       }
       case 'cancel':
         this.doc.cancellation = { ...record, reason: String(input.reason) };
-        this.doc.status = 'cancelled';
-        this.doc.closedAt = record.at;
-        for (const entry of this.doc.deadlines) if (entry.state === 'pending') this.settle(entry, 'cancelled');
-        this.moveTo('closed');
+        this.closeAs('cancelled', record.at);
         // The closing steps follow in the main flow.
         return this.doc;
+      case 'requirement-sheet':
+        this.issueSheet(record, input);
+        break;
+      case 'confirm':
+        this.answerSheet('confirmed', textOf(input.comment) ?? null);
+        this.moveTo('solution_design', 'drafting');
+        this.arm('solution');
+        break;
+      case 'request-changes':
+        this.answerSheet('changes_requested', String(input.comment));
+        this.moveTo('analysis');
+        this.arm('requirementSheet');
+        break;
+      case 'solution':
+        this.submitSolution(record, input);
+        break;
+      case 'review':
+        this.recordReview(String(input.area) as ReviewArea, input.approved === true, textOf(input.comment) ?? null, record.at);
+        break;
+      case 'agree-solution':
+        this.answerSolution('agreed', textOf(input.comment) ?? null);
+        this.moveTo('in_progress', 'working');
+        // Execution (tasks, progress, delays, pauses) is built on top of this.
+        break;
+      case 'revise-solution':
+        this.answerSolution('revision_requested', String(input.comment));
+        this.moveTo('solution_design', 'drafting');
+        this.arm('solution');
+        break;
       default:
         // The validator admits only handled actions.
         throw new Error(`${action} has no handler yet`);
     }
     this.changed();
-    this.followUps.push(() => this.recordState());
+    // The read model before this action's e-mails: they show the document as it now is.
+    this.followUps.splice(queued, 0, () => this.recordState());
     return this.doc;
+  }
+
+  /** Closes the request (cancelled, or unconfirmed after the last void sheet); the main flow runs the closing steps. */
+  private closeAs(status: 'cancelled' | 'unconfirmed', at: string): void {
+    this.doc.status = status;
+    this.doc.closedAt = at;
+    for (const entry of this.doc.deadlines) if (entry.state === 'pending') this.settle(entry, 'cancelled');
+    this.moveTo('closed');
+  }
+
+  /** A requirement confirmation sheet (需求确认单) issued: the customer has the confirmation window to answer it. */
+  private issueSheet(record: ActionRecord, input: Record<string, unknown>): void {
+    this.fulfil('requirementSheet');
+    this.doc.sheet = {
+      ...record,
+      revision: this.issue('sheet'),
+      description: String(input.description),
+      goal: String(input.goal),
+      expectedDeliveryAt: textOf(input.expectedDeliveryAt) ?? null,
+      customerObligations: textOf(input.customerObligations) ?? null,
+      state: 'awaiting_confirmation',
+      customerComment: null,
+    };
+    this.moveTo('awaiting_confirmation');
+    const confirmation = this.arm('confirmation');
+    const revision = this.doc.sheet.revision;
+    this.followUps.push(() =>
+      this.notify('requirement-sheet', this.recipients(['customer']), { link: 'sheet', revision, dueAt: confirmation.dueAt }),
+    );
+  }
+
+  private answerSheet(state: 'confirmed' | 'changes_requested', comment: string | null): void {
+    this.fulfil('confirmation');
+    this.doc.sheet!.state = state;
+    this.doc.sheet!.customerComment = comment;
+  }
+
+  /** A solution submitted: complex ones go to their named reviewers first, the others straight to the customer. */
+  private submitSolution(record: ActionRecord, input: Record<string, unknown>): void {
+    this.fulfil('solution');
+    const tasks = (Array.isArray(input.tasks) ? input.tasks : []) as { title: string; ownerId: string; dueAt: string }[];
+    const reviewers = (Array.isArray(input.reviewers) ? input.reviewers : []) as { area: ReviewArea; agentId: string }[];
+    const complex = input.complex === true;
+    this.doc.solution = {
+      ...record,
+      revision: this.doc.documentRevisions.solution ?? 0,
+      steps: (input.steps as unknown[]).map(String),
+      resources: textOf(input.resources) ?? null,
+      risks: (Array.isArray(input.risks) ? input.risks : []) as { risk: string; mitigation: string }[],
+      tasks: tasks.map((task, i) => ({ id: `T${i + 1}`, title: task.title, ownerId: task.ownerId, dueAt: task.dueAt, acceptedAt: null, completedAt: null, note: null })),
+      complex,
+      reviews: complex ? reviewers.map((r) => ({ area: r.area, agentId: r.agentId, approved: null, comment: null, at: null })) : [],
+      reviewRounds: this.doc.solution?.reviewRounds ?? 0,
+      state: complex ? 'in_review' : 'presented',
+      customerComment: null,
+    };
+    if (complex) this.openReviewRound();
+    else this.present();
+  }
+
+  /** One review window per round; each named reviewer is asked for their area. */
+  private openReviewRound(): void {
+    const solution = this.doc.solution!;
+    solution.reviewRounds += 1;
+    this.moveTo('solution_design', 'in_review');
+    const review = this.arm('review');
+    const round = solution.reviewRounds;
+    for (const { agentId, area } of solution.reviews) {
+      this.followUps.push(() => this.notify('review-request', [{ kind: 'agent', agentId }], { area, dueAt: review.dueAt, round }));
+    }
+  }
+
+  /** A reviewer's answer: a rejection sends the solution back to drafting; the last approval presents it. */
+  private recordReview(area: ReviewArea, approved: boolean, comment: string | null, at: string): void {
+    const solution = this.doc.solution!;
+    for (const review of solution.reviews) {
+      if (review.area === area && review.approved === null) Object.assign(review, { approved, comment, at });
+    }
+    if (!approved) {
+      this.fulfil('review');
+      solution.state = 'rejected_in_review';
+      this.moveTo('solution_design', 'drafting');
+      this.arm('solution');
+    } else if (this.pendingReviews().length === 0) {
+      this.fulfil('review');
+      this.present();
+    }
+  }
+
+  private pendingReviews(): Solution['reviews'] {
+    return this.doc.solution?.reviews.filter((r) => r.approved === null) ?? [];
+  }
+
+  /** The solution shown to the customer (a new revision of the page), with the agreement window. */
+  private present(): void {
+    const solution = this.doc.solution!;
+    solution.state = 'presented';
+    solution.revision = this.issue('solution');
+    this.moveTo('solution_design', 'presented');
+    const agreement = this.arm('solutionAgreement');
+    const revision = solution.revision;
+    this.followUps.push(() => this.notify('solution', this.recipients(['customer']), { link: 'solution', revision, dueAt: agreement.dueAt }));
+  }
+
+  private answerSolution(state: 'agreed' | 'revision_requested', comment: string | null): void {
+    this.fulfil('solutionAgreement');
+    this.doc.solution!.state = state;
+    this.doc.solution!.customerComment = comment;
   }
 
   /** The first response (acknowledge, or resolve while assigned): the window is met if still pending. */
@@ -472,8 +658,13 @@ class CustomerRequest {
       firstResponded: this.doc.firstResponseAt !== null,
       firstContactRated: this.doc.firstContactRating !== null,
       temporaryMeasureRecorded: this.doc.temporaryMeasure !== null,
-      tasks: [],
-      reviews: [],
+      tasks: (this.doc.solution?.state === 'agreed' ? this.doc.solution.tasks : []).map((t) => ({
+        id: t.id,
+        ownerId: t.ownerId,
+        accepted: t.acceptedAt !== null,
+        completed: t.completedAt !== null,
+      })),
+      reviews: this.doc.subStage === 'in_review' ? (this.doc.solution?.reviews ?? []) : [],
       complaintReviewOwed: false,
       executionDueAt: null,
     };
@@ -588,6 +779,13 @@ class CustomerRequest {
     ]);
   }
 }
+
+/** The customer page a reminder of a customer-side deadline links to. */
+const CUSTOMER_LINK_OF: Partial<Record<DeadlineId, CustomerDocument>> = {
+  confirmation: 'sheet',
+  solutionAgreement: 'solution',
+  acceptance: 'delivery',
+};
 
 /** Waits for every loop; the first failure that is not a cancellation wins, else the cancellation. */
 async function allSettledOrThrow(loops: Promise<void>[]): Promise<void> {

@@ -119,7 +119,7 @@ const STAGES: Stage[] = [
     input: emergency,
     assigned: true,
     reach: async (h) => void (await h.executeUpdate(actionUpdates.acknowledge, { args: [{ actor: actors.assignee, input: {} }] })),
-    allowed: { ...overseers, ...afterFirstResponse, assignee: ['temporary-measure'] },
+    allowed: { ...overseers, ...afterFirstResponse, assignee: ['temporary-measure', 'solution'] },
   },
   {
     name: 'follow_up/awaiting_feedback (resolved at first contact)',

@@ -3,6 +3,7 @@
  * the dependencies it receives (`createActivities({ db, mailer, clock, … })`).
  */
 import type { RequestActivities } from '../contracts/activities';
+import { createArchiveActivities } from './archive';
 import { createAssignmentActivities } from './assignment';
 import type { ActivityDependencies } from './dependencies';
 import { createNotificationActivities } from './notifications/notify';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDependencies): RequestActivities 
     ...createVersionActivities(deps),
     ...createRequestActivities(deps),
     ...createAssignmentActivities(deps),
+    ...createArchiveActivities(deps),
     ...createNotificationActivities(deps),
   };
 }

@@ -4,7 +4,7 @@
  * implements them. Arguments carry ids, never contact data.
  */
 import type { CalendarSnapshot } from './calendar';
-import type { PolicySnapshot } from './policy';
+import type { PolicyAddressName, PolicySnapshot } from './policy';
 import type { CustomerRequestInput, CustomerTier, RequestDocument } from './request';
 
 export interface RecordRequestInput {
@@ -37,7 +37,7 @@ export type NotificationRecipient =
   | { kind: 'customer'; customerId: string }
   | { kind: 'agent'; agentId: string }
   | { kind: 'groupLead'; groupId: string }
-  | { kind: 'policyAddress'; name: 'supervisors' | 'headOfService' };
+  | { kind: 'policyAddress'; name: PolicyAddressName };
 
 export const NotificationTemplate = [
   'receipt-notice',
@@ -54,6 +54,15 @@ export const NotificationTemplate = [
   'solution',
   'customer-reminder',
   'closure',
+  'task-assigned',
+  'waiting-notice',
+  'delay-notice',
+  'progress-report',
+  'delivery',
+  'deemed-acceptance',
+  'repeated-rejection',
+  'questionnaire',
+  'intervention-needed',
 ] as const;
 export type NotificationTemplate = (typeof NotificationTemplate)[number];
 
@@ -94,6 +103,8 @@ export interface RequestActivities {
   assignAgent(input: AssignAgentInput): Promise<AssignmentResult>;
   /** Moves the request, and its load, to the named agent, whatever their capacity: a supervisor's or lead's decision. */
   transferAssignment(input: TransferAssignmentInput): Promise<void>;
+  /** At closing: the whole record (服务闭环) is archived, once however often it is called. */
+  archiveRequest(input: { document: RequestDocument }): Promise<void>;
   /** At closing: the assignee's load drops by this request, once however often it is called. */
   releaseAssignment(input: { requestId: string }): Promise<void>;
   /** Keeps the request read model in PostgreSQL in step with the workflow. */

@@ -55,9 +55,12 @@ export const Policy = WorkflowPolicy.extend({
   addresses: z.object({
     supervisors: z.array(z.email()).min(1),
     headOfService: z.email(),
+    /** The service representatives' desk (客服专员), who owe the callbacks; without it their mails go to the supervisors. */
+    serviceRepresentatives: z.array(z.email()).min(1).optional(),
   }),
 });
 export type Policy = z.infer<typeof Policy>;
+export type PolicyAddressName = keyof Policy['addresses'];
 
 /** A policy version as a workflow obtains it and keeps it. */
 export interface PolicySnapshot {
@@ -108,6 +111,7 @@ export const DEFAULT_POLICY: Policy = {
   addresses: {
     supervisors: ['supervisors@service.example'],
     headOfService: 'head-of-service@service.example',
+    serviceRepresentatives: ['service-desk@service.example'],
   },
 };
 

@@ -110,6 +110,10 @@ export interface DeadlineEntry {
   fulfilledAt: string | null;
   /** When its expiry was escalated to whom the deadline catalogue names. */
   escalatedAt: string | null;
+  /** The task a `taskAcceptance` or `taskDue` deadline belongs to. */
+  taskId?: string;
+  /** While `paused`: the time that was left, restored when the clock resumes. */
+  remainingMs?: number;
 }
 
 /** What the customer told us, as recorded at intake (no contact data: that stays in PostgreSQL). */
@@ -211,6 +215,71 @@ export interface Solution extends ActionRecord {
   customerComment: string | null;
 }
 
+/** A progress update (每日更新任务进度). */
+export interface ProgressReport extends ActionRecord {
+  note: string;
+  percent: number | null;
+  nextSteps: string | null;
+  risks: string | null;
+}
+
+/** An announced delay of the execution deadline (提前告知客户). */
+export interface DelayRecord extends ActionRecord {
+  from: string;
+  to: string;
+  reason: string;
+  /** Announced less than 24 hours ahead on a window of 48 hours or more: accepted, recorded as late. */
+  lateNotice: boolean;
+}
+
+/** A wait on the customer (客户配合事项): the execution clock stood still from `at` to `resumedAt`. */
+export interface PauseRecord extends ActionRecord {
+  reason: string;
+  resumedAt: string | null;
+  resumedBy: ActionRecord | null;
+}
+
+/** A delivery (服务交付) submitted for the customer's acceptance. */
+export interface Delivery extends ActionRecord {
+  revision: number;
+  summary: string;
+  verification: string;
+  state: 'awaiting_acceptance' | 'accepted' | 'rejected' | 'deemed_accepted';
+  /** The customer's comment on acceptance, or the reasons of a rejection. */
+  customerComment: string | null;
+}
+
+export const Verdict = z.enum(['satisfied', 'basically_satisfied', 'dissatisfied']);
+export type Verdict = z.infer<typeof Verdict>;
+
+/** The four ratings of a callback or questionnaire, 1–5 each. */
+export interface FeedbackRatings {
+  responseSpeed: number;
+  resolution: number;
+  attitude: number;
+  professionalism: number;
+}
+
+/** The follow-up's feedback (回访 / 问卷): the first of callback and questionnaire. */
+export interface Feedback extends ActionRecord {
+  source: 'callback' | 'survey';
+  /** Asked on the callback: is the problem solved. */
+  resolved: boolean | null;
+  ratings: FeedbackRatings;
+  verdict: Verdict;
+  shortfalls: string | null;
+  comment: string | null;
+  /** 0–10, where collected. */
+  nps: number | null;
+}
+
+/** A supervisor's intervention (补救措施) after dissatisfied feedback. */
+export interface Intervention extends ActionRecord {
+  plan: string;
+  /** Reopened into rework; otherwise the request closed `followUp: intervened`. */
+  reopen: boolean;
+}
+
 /** The request document of api.md, as the `state` query returns it (no contact data, no staff names). */
 export interface RequestDocument {
   id: string;
@@ -235,8 +304,12 @@ export interface RequestDocument {
   reassignments: number;
   sheet: RequirementSheet | null;
   solution: Solution | null;
-  delivery: null;
-  feedback: null;
+  delivery: Delivery | null;
+  progress: ProgressReport[];
+  delays: DelayRecord[];
+  pauses: PauseRecord[];
+  feedback: Feedback | null;
+  interventions: Intervention[];
   /** Intake → first response, the customer's wait across reassignments. */
   firstResponseAt: string | null;
   /** The answer given when a simple request or suggestion was resolved. */

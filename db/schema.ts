@@ -77,6 +77,23 @@ export interface RequestsTable {
   load_released_at: NullableTimestamp;
 }
 
+/** A closed request's frozen record (migration 0003): the document as it closed, and the columns KPIs filter on. */
+export interface ArchivedRequestsTable {
+  request_id: string;
+  closed_at: Timestamp;
+  status: string;
+  resolution: string | null;
+  follow_up: string | null;
+  type: string;
+  priority: string;
+  group_id: string | null;
+  assignee_id: string | null;
+  customer_id: string;
+  document: Json<unknown>;
+  version: number;
+  archived_at: Timestamp;
+}
+
 export interface IntakeKeysTable {
   key: string;
   body_hash: string;
@@ -119,6 +136,7 @@ export interface Database {
   customers: CustomersTable;
   request_counters: RequestCountersTable;
   requests: RequestsTable;
+  archived_requests: ArchivedRequestsTable;
   intake_keys: IntakeKeysTable;
   api_tokens: ApiTokensTable;
   notifications: NotificationsTable;

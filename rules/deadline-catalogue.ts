@@ -44,6 +44,8 @@ export interface DeadlineDefinition {
   /** Who is told when it passes. */
   escalateTo: DeadlineParty[];
   effect: ExpiryEffect;
+  /** The duty lapses when it passes (a day's progress cannot be given later): not owed, so never `Overdue`. */
+  lapses?: boolean;
 }
 
 const staff = (d: Omit<DeadlineDefinition, 'side'>): DeadlineDefinition => ({ ...d, side: 'staff' });
@@ -61,7 +63,7 @@ export const DEADLINES: Record<DeadlineId, DeadlineDefinition> = {
   solutionAgreement: customer({ id: 'solutionAgreement', startsAt: 'solution presented', clock: 'workingDays', owedBy: 'customer', escalateTo: ['customer', 'assignee'], effect: 'keepWaiting' }),
   taskAcceptance: staff({ id: 'taskAcceptance', startsAt: "customer's agreement", clock: 'calendar', owedBy: 'taskOwner', escalateTo: ['assignee', 'groupLead'], effect: 'keepWaiting' }),
   taskDue: staff({ id: 'taskDue', startsAt: "customer's agreement", clock: 'taskDueTime', owedBy: 'taskOwner', escalateTo: ['assignee', 'taskOwner'], effect: 'keepWaiting' }),
-  dailyProgress: staff({ id: 'dailyProgress', startsAt: 'each working day in progress', clock: 'workingDays', owedBy: 'assignee', escalateTo: ['assignee'], effect: 'keepWaiting' }),
+  dailyProgress: staff({ id: 'dailyProgress', startsAt: 'each working day in progress', clock: 'workingDays', owedBy: 'assignee', escalateTo: ['assignee'], effect: 'keepWaiting', lapses: true }),
   execution: staff({ id: 'execution', startsAt: "customer's agreement", clock: 'calendar', owedBy: 'assignee', escalateTo: ['supervisors'], effect: 'keepWaiting' }),
   acceptance: customer({ id: 'acceptance', startsAt: 'delivery submitted', clock: 'workingDays', owedBy: 'customer', escalateTo: ['customer'], effect: 'deemAccepted' }),
   rework: staff({ id: 'rework', startsAt: 'a rejection, or an intervention that reopens', clock: 'workingDays', owedBy: 'assignee', escalateTo: ['supervisors'], effect: 'keepWaiting' }),

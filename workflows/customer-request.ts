@@ -26,15 +26,30 @@ import type { AssignmentResult, NotificationRecipient, NotificationTemplate, Not
 import type { CalendarSnapshot } from '../contracts/calendar';
 import type { CustomerDocument } from '../contracts/customer-document';
 import { forbidden, invalidTransition, preconditionFailed, staleDocument } from '../contracts/failures';
-import type { PolicyDeadlineId, WorkflowPolicy } from '../contracts/policy';
-import type { ActionRecord, CustomerRequestInput, DeadlineEntry, DeadlineId, RequestDocument, ReviewArea, Solution, Stage, SubStage } from '../contracts/request';
+import type { PolicyDeadlineId, PolicyDuration, WorkflowPolicy } from '../contracts/policy';
+import type {
+  ActionRecord,
+  CustomerRequestInput,
+  DeadlineEntry,
+  DeadlineId,
+  FeedbackRatings,
+  RequestDocument,
+  ReviewArea,
+  Solution,
+  SolutionTask,
+  Stage,
+  SubStage,
+  Verdict,
+} from '../contracts/request';
 import { SearchAttribute, Timeouts } from '../contracts/temporal';
 import { ACTION_NAMES, allowedActions, judgeAction, type ActionName, type RequestView } from '../rules/actions';
 import { DEADLINES, isStaffSide, type DeadlineParty } from '../rules/deadline-catalogue';
 import { deadlineDuration } from '../rules/deadlines';
 import { initialDocument } from '../rules/request-document';
-import { dueAt } from '../rules/working-days';
+import { dueAt, localDate } from '../rules/working-days';
 import { actionUpdates, stateQuery, type ActionCommand } from './definitions';
+
+const HOUR_MS = 3_600_000;
 
 const activityOptions: ActivityOptions = {
   startToCloseTimeout: Timeouts.activityStartToClose,
@@ -72,6 +87,18 @@ const HANDLED_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>([
   'review',
   'agree-solution',
   'revise-solution',
+  'accept-task',
+  'complete-task',
+  'progress',
+  'delay',
+  'wait-for-customer',
+  'resume',
+  'delivery',
+  'accept',
+  'reject',
+  'callback',
+  'survey',
+  'intervention',
 ]);
 
 export async function customerRequest(input: CustomerRequestInput): Promise<RequestDocument> {
@@ -164,7 +191,23 @@ class CustomerRequest {
       link: 'first-contact-rating',
       revision,
     });
-    // The stages after analysis are built on top of this (issue 5).
+    await this.reportWeekly();
+  }
+
+  /** Every 7 days in progress the customer gets a progress report (服务进度报告). */
+  private async reportWeekly(): Promise<void> {
+    const inProgress = () => this.doc.stage === 'in_progress';
+    let week = 0;
+    for (;;) {
+      await condition(inProgress);
+      while (inProgress()) {
+        const left = await condition(() => !inProgress(), '7 days', { summary: 'weekly progress report' });
+        if (left) break;
+        week += 1;
+        await this.recordState();
+        await this.notify('progress-report', this.recipients(['customer']), { week });
+      }
+    }
   }
 
   /** A new revision of a document the customer acts on; links to older ones go stale. */
@@ -283,7 +326,7 @@ class CustomerRequest {
   private async remind(entry: DeadlineEntry): Promise<void> {
     entry.remindedAt = new Date().toISOString();
     this.changed();
-    await this.notify('deadline-reminder', this.recipients([DEADLINES[entry.name].owedBy]), dueFacts(entry));
+    await this.notify('deadline-reminder', this.recipients([DEADLINES[entry.name].owedBy], entry), entry.taskId ? { ...dueFacts(entry), taskId: entry.taskId } : dueFacts(entry));
   }
 
   /** A deadline passed: do what its expiry does (process.md's "on expiry"), telling whom the catalogue names. */
@@ -292,9 +335,13 @@ class CustomerRequest {
     this.changed();
     const definition = DEADLINES[entry.name];
     if (definition.effect === 'voidSheet') return this.voidSheet(entry);
+    if (definition.effect === 'deemAccepted') return this.deemAcceptance(entry);
+    if (definition.effect === 'secondWindowThenMissed') return this.missCallback(entry);
     await this.recordState();
     const secondMiss = entry.name === 'firstResponse' && this.doc.deadlines.filter((d) => d.name === 'firstResponse' && d.state === 'missed').length > 1;
     await this.escalate(entry, secondMiss ? [...definition.escalateTo, 'supervisors'] : definition.escalateTo);
+    // A working day without a progress update ends; the next day's duty begins.
+    if (entry.name === 'dailyProgress' && this.doc.stage === 'in_progress') this.armDailyProgress(new Date(Date.parse(entry.dueAt) + 1));
     // Only the window of the agent who holds the request now: a hand-made reassignment has moved on.
     if (definition.effect === 'reassign' && entry.fulfilledAt === null && entry.owedBy === this.doc.assignee?.id) await this.reassignAfterMiss();
   }
@@ -315,7 +362,8 @@ class CustomerRequest {
       this.changed();
       const facts: NotifyInput['facts'] = { ...dueFacts(entry) };
       if (entry.name === 'review') facts.pendingReviewers = this.pendingReviews().map((r) => r.agentId).join(',');
-      await this.notify('deadline-escalation', this.recipients(staff), facts);
+      if (entry.taskId !== undefined) facts.taskId = entry.taskId;
+      await this.notify('deadline-escalation', this.recipients(staff, entry), facts);
     }
   }
 
@@ -363,6 +411,7 @@ class CustomerRequest {
   /** The closing steps, outside the cancelled scope: the read model, the agent's load, the e-mails. */
   async close(): Promise<void> {
     await this.recordState();
+    await activities.archiveRequest.executeWithOptions(step('archive the request'), [{ document: this.doc }]);
     await activities.releaseAssignment.executeWithOptions(step('release the assignee'), [{ requestId: this.doc.id }]);
     if (this.doc.status === 'cancelled') {
       const by = this.doc.cancellation?.byKind ?? 'staff';
@@ -374,7 +423,7 @@ class CustomerRequest {
   }
 
   /** The recipients of a reminder or an escalation, for this request as it stands. */
-  private recipients(parties: DeadlineParty[]): NotificationRecipient[] {
+  private recipients(parties: DeadlineParty[], about?: DeadlineEntry): NotificationRecipient[] {
     return parties.flatMap((party): NotificationRecipient[] => {
       switch (party) {
         case 'assignee':
@@ -387,6 +436,10 @@ class CustomerRequest {
           return [{ kind: 'policyAddress', name: party }];
         case 'customer':
           return [{ kind: 'customer', customerId: this.doc.customer.id }];
+        case 'serviceRepresentatives':
+          return [{ kind: 'policyAddress', name: 'serviceRepresentatives' }];
+        case 'taskOwner':
+          return about?.owedBy ? [{ kind: 'agent', agentId: about.owedBy }] : [];
         case 'reviewers':
           return this.pendingReviews().map((review): NotificationRecipient => ({ kind: 'agent', agentId: review.agentId }));
         default:
@@ -424,6 +477,9 @@ class CustomerRequest {
     else if (!HANDLED_ACTIONS.has(action)) reason = `${action} is not allowed in ${where}`;
     else if (this.handingOver && action !== 'cancel') reason = `the request is being assigned; try ${action} again in a moment`;
     else if (action === 'reassign' && command.input.agentId === this.doc.assignee?.id) reason = `the request is already with ${this.doc.assignee?.id}`;
+    else if (action === 'delay' && !(Date.parse(String(command.input.newDueAt)) > Date.parse(view.executionDueAt!))) {
+      reason = `the new due time must be later than the current one (${view.executionDueAt})`;
+    }
     if (reason !== null) {
       throw invalidTransition(reason, {
         stage: this.doc.stage,
@@ -454,8 +510,7 @@ class CustomerRequest {
         this.fulfil('suggestionOutcome');
         this.doc.answer = { ...record, text: String(input.answer) };
         this.doc.resolution = 'first_contact';
-        // The questionnaire and callback of the follow-up are built on top of this (issue 5).
-        this.moveTo('follow_up', 'awaiting_feedback');
+        this.startFollowUp();
         break;
       case 'reclassify':
         this.doc.complexity = 'complex';
@@ -508,7 +563,44 @@ class CustomerRequest {
       case 'agree-solution':
         this.answerSolution('agreed', textOf(input.comment) ?? null);
         this.moveTo('in_progress', 'working');
-        // Execution (tasks, progress, delays, pauses) is built on top of this.
+        this.startExecution();
+        break;
+      case 'accept-task':
+        this.acceptTask(String(input.taskId), record.at);
+        break;
+      case 'complete-task':
+        this.completeTask(String(input.taskId), textOf(input.note) ?? null, record.at);
+        break;
+      case 'progress':
+        this.reportProgress(record, input);
+        break;
+      case 'delay':
+        this.delay(record, String(input.newDueAt), String(input.reason));
+        break;
+      case 'wait-for-customer':
+        this.waitForCustomer(record, String(input.reason));
+        break;
+      case 'resume':
+        this.resume(record);
+        break;
+      case 'delivery':
+        this.deliver(record, input);
+        break;
+      case 'accept':
+        this.fulfil('acceptance');
+        Object.assign(this.doc.delivery!, { state: 'accepted', customerComment: textOf(input.comment) ?? null });
+        this.doc.resolution = 'delivered';
+        this.startFollowUp();
+        break;
+      case 'reject':
+        this.reject(String(input.reasons));
+        break;
+      case 'callback':
+      case 'survey':
+        this.recordFeedback(record, action, input);
+        break;
+      case 'intervention':
+        this.intervene(record, String(input.plan), input.reopen === true);
         break;
       case 'revise-solution':
         this.answerSolution('revision_requested', String(input.comment));
@@ -520,13 +612,256 @@ class CustomerRequest {
         throw new Error(`${action} has no handler yet`);
     }
     this.changed();
-    // The read model before this action's e-mails: they show the document as it now is.
-    this.followUps.splice(queued, 0, () => this.recordState());
+    this.recordFirst(queued);
     return this.doc;
   }
 
-  /** Closes the request (cancelled, or unconfirmed after the last void sheet); the main flow runs the closing steps. */
-  private closeAs(status: 'cancelled' | 'unconfirmed', at: string): void {
+  /**
+   * Queues the read model (and `more`) ahead of the follow-ups queued since
+   * `queued`: their e-mails show the document as it now is.
+   */
+  private recordFirst(queued: number, ...more: FollowUp[]): void {
+    this.followUps.splice(queued, 0, () => this.recordState(), ...more);
+  }
+
+  /**
+   * The customer agreed: the execution deadline starts (the confirmed sheet's
+   * expected delivery time, else the priority's window), the tasks go to
+   * their owners (co-handlers must accept theirs), and the daily progress
+   * duty begins.
+   */
+  private startExecution(): void {
+    const expected = this.doc.sheet?.state === 'confirmed' ? this.doc.sheet.expectedDeliveryAt : null;
+    this.arm('execution', expected ? { dueAt: new Date(expected) } : {});
+    for (const task of this.doc.solution!.tasks) {
+      if (task.ownerId === this.doc.assignee?.id) {
+        task.acceptedAt = new Date().toISOString();
+      } else {
+        const acceptance = this.arm('taskAcceptance', { taskId: task.id, owedBy: task.ownerId });
+        this.followUps.push(() =>
+          this.notify('task-assigned', [{ kind: 'agent', agentId: task.ownerId }], { taskId: task.id, dueAt: task.dueAt, acceptBy: acceptance.dueAt }),
+        );
+      }
+      this.arm('taskDue', { taskId: task.id, dueAt: new Date(task.dueAt), owedBy: task.ownerId });
+    }
+    this.armDailyProgress(new Date());
+  }
+
+  /** The next end of business of a working day still to come, from `from`. */
+  private armDailyProgress(from: Date): void {
+    this.arm('dailyProgress', { dueAt: dueAt(this.durationOf('dailyProgress'), from, this.calendar) });
+  }
+
+  private task(taskId: string): SolutionTask {
+    return this.doc.solution!.tasks.find((t) => t.id === taskId)!;
+  }
+
+  private acceptTask(taskId: string, at: string): void {
+    this.task(taskId).acceptedAt = at;
+    this.fulfil('taskAcceptance', taskId);
+  }
+
+  /** A task done; a co-handler who never accepted it accepted it by doing it. */
+  private completeTask(taskId: string, note: string | null, at: string): void {
+    const task = this.task(taskId);
+    if (task.acceptedAt === null) this.acceptTask(taskId, at);
+    Object.assign(task, { completedAt: at, note });
+    this.fulfil('taskDue', taskId);
+  }
+
+  /** A progress update meets the duty of the working day it falls on; the next day's duty follows. */
+  private reportProgress(record: ActionRecord, input: Record<string, unknown>): void {
+    this.doc.progress.push({
+      ...record,
+      note: String(input.note),
+      percent: typeof input.percent === 'number' ? input.percent : null,
+      nextSteps: textOf(input.nextSteps) ?? null,
+      risks: textOf(input.risks) ?? null,
+    });
+    const today = localDate(new Date(), this.calendar.timeZone);
+    for (const duty of this.pending('dailyProgress')) {
+      if (localDate(new Date(duty.dueAt), this.calendar.timeZone) !== today) continue;
+      this.settle(duty, 'met');
+      duty.fulfilledAt = record.at;
+      this.armDailyProgress(new Date(Date.parse(duty.dueAt) + 1));
+    }
+  }
+
+  /**
+   * A delay announced before the execution deadline moves it; on a window of
+   * 48 hours or more, less than 24 hours ahead is a late notice (recorded,
+   * still accepted). The customer is told.
+   */
+  private delay(record: ActionRecord, newDueAt: string, reason: string): void {
+    const execution = this.pending('execution')[0]!;
+    const window = Date.parse(execution.dueAt) - Date.parse(execution.armedAt);
+    const notice = Date.parse(execution.dueAt) - Date.now();
+    const lateNotice = window >= 48 * HOUR_MS && notice < 24 * HOUR_MS;
+    const announced = { from: execution.dueAt, to: new Date(newDueAt).toISOString() };
+    this.doc.delays.push({ ...record, ...announced, reason, lateNotice });
+    this.move(execution, Date.parse(announced.to));
+    this.followUps.push(() => this.notify('delay-notice', this.recipients(['customer']), { ...announced, lateNotice }));
+  }
+
+  /** Waiting on the customer (客户配合事项) stops the execution clock; the customer is told what is needed. */
+  private waitForCustomer(record: ActionRecord, reason: string): void {
+    this.doc.pauses.push({ ...record, reason, resumedAt: null, resumedBy: null });
+    for (const execution of this.pending('execution')) {
+      execution.remainingMs = Date.parse(execution.dueAt) - Date.now();
+      execution.state = 'paused';
+      this.deadlineChanges += 1;
+    }
+    this.moveTo('in_progress', 'waiting_on_customer');
+    const revision = this.issue('waiting-notice');
+    this.followUps.push(() => this.notify('waiting-notice', this.recipients(['customer']), { link: 'waiting-notice', revision }));
+  }
+
+  /** The wait ends: the execution deadline moves by the paused time. */
+  private resume(record: ActionRecord): void {
+    const pause = this.doc.pauses.at(-1)!;
+    pause.resumedAt = record.at;
+    pause.resumedBy = record;
+    for (const execution of this.doc.deadlines.filter((d) => d.name === 'execution' && d.state === 'paused')) {
+      execution.state = 'pending';
+      this.move(execution, Date.now() + execution.remainingMs!);
+      delete execution.remainingMs;
+    }
+    this.moveTo('in_progress', 'working');
+  }
+
+  /** A deadline moved (a delay, a pause): its new window gets its own 80% reminder. */
+  private move(entry: DeadlineEntry, to: number): void {
+    entry.dueAt = new Date(to).toISOString();
+    entry.armedAt = new Date().toISOString();
+    entry.remindedAt = null;
+    this.deadlineChanges += 1;
+    this.changed();
+  }
+
+  /** The delivery (服务交付) submitted: execution met, the customer has the acceptance window. */
+  private deliver(record: ActionRecord, input: Record<string, unknown>): void {
+    this.fulfil('execution');
+    this.fulfil('rework');
+    for (const duty of this.pending('dailyProgress')) this.settle(duty, 'cancelled');
+    this.doc.delivery = {
+      ...record,
+      revision: this.issue('delivery'),
+      summary: String(input.summary),
+      verification: String(input.verification),
+      state: 'awaiting_acceptance',
+      customerComment: null,
+    };
+    this.moveTo('awaiting_acceptance');
+    const acceptance = this.arm('acceptance');
+    const revision = this.doc.delivery.revision;
+    this.followUps.push(() => this.notify('delivery', this.recipients(['customer']), { link: 'delivery', revision, dueAt: acceptance.dueAt }));
+  }
+
+  /**
+   * The customer rejected the delivery: rework is owed within its window,
+   * and the policy's rejection count (the third) calls the supervisors.
+   */
+  private reject(reasons: string): void {
+    this.fulfil('acceptance');
+    Object.assign(this.doc.delivery!, { state: 'rejected', customerComment: reasons });
+    this.doc.rejections += 1;
+    this.moveTo('rework');
+    this.arm('rework');
+    if (this.doc.rejections >= this.policy.rejectionsBeforeEscalation) {
+      this.lastEscalatedAt = new Date();
+      const rejections = this.doc.rejections;
+      this.followUps.push(() => this.notify('repeated-rejection', this.recipients(['supervisors']), { rejections }));
+    }
+  }
+
+  /**
+   * The acceptance window ended without an answer: ✎ deemed accepted
+   * (逾期未验收视为验收通过) and the customer told, or under the other policy,
+   * the customer reminded, the supervisors told, and the wait goes on.
+   */
+  private async deemAcceptance(entry: DeadlineEntry): Promise<void> {
+    if (this.policy.acceptanceOnExpiry === 'escalate') {
+      await this.recordState();
+      await this.escalate(entry, ['customer', 'supervisors']);
+      return;
+    }
+    const queued = this.followUps.length;
+    this.doc.delivery!.state = 'deemed_accepted';
+    this.doc.resolution = 'deemed_accepted';
+    this.startFollowUp();
+    this.recordFirst(queued, () => this.notify('deemed-acceptance', this.recipients(['customer', 'assignee']), dueFacts(entry)));
+  }
+
+  /** Follow-up (售后跟进与回访): a questionnaire to the customer, and a callback owed by a service representative. */
+  private startFollowUp(): void {
+    this.moveTo('follow_up', 'awaiting_feedback');
+    this.arm('callback', { owedBy: null });
+    const revision = this.issue('questionnaire');
+    this.followUps.push(() => this.notify('questionnaire', this.recipients(['customer']), { link: 'questionnaire', revision }));
+  }
+
+  /**
+   * The first feedback (callback or questionnaire) completes the follow-up.
+   * A dissatisfied verdict or a rating of 2 or lower calls the supervisors,
+   * who owe an intervention; otherwise the request closes.
+   */
+  private recordFeedback(record: ActionRecord, source: 'callback' | 'survey', input: Record<string, unknown>): void {
+    const ratings = input.ratings as FeedbackRatings;
+    const verdict = input.verdict as Verdict;
+    this.doc.feedback = {
+      ...record,
+      source,
+      resolved: source === 'callback' ? input.resolved === true : null,
+      ratings,
+      verdict,
+      shortfalls: textOf(input.shortfalls) ?? null,
+      comment: textOf(input.comment) ?? null,
+      nps: typeof input.nps === 'number' ? input.nps : null,
+    };
+    this.fulfil('callback');
+    const unhappy = verdict === 'dissatisfied' || Object.values(ratings).some((rating) => rating <= 2);
+    if (!unhappy) {
+      this.doc.followUp = 'done';
+      this.closeAs('completed', record.at);
+      return;
+    }
+    this.moveTo('follow_up', 'intervention');
+    this.arm('intervention', { owedBy: null });
+    this.lastEscalatedAt = new Date();
+    this.followUps.push(() => this.notify('intervention-needed', this.recipients(['supervisors']), { verdict }));
+  }
+
+  /** The supervisor's remedy plan: it reopens the request into rework, or closes it. */
+  private intervene(record: ActionRecord, plan: string, reopen: boolean): void {
+    this.doc.interventions.push({ ...record, plan, reopen });
+    this.fulfil('intervention');
+    if (reopen) {
+      this.moveTo('rework');
+      this.arm('rework');
+    } else {
+      this.doc.followUp = 'intervened';
+      this.closeAs('completed', record.at);
+    }
+  }
+
+  /**
+   * A callback window passed: the supervisors are told; a second window
+   * opens, and at the end of the last one the request closes `followUp: missed`.
+   */
+  private async missCallback(entry: DeadlineEntry): Promise<void> {
+    await this.recordState();
+    await this.escalate(entry, DEADLINES.callback.escalateTo);
+    if (this.doc.deadlines.filter((d) => d.name === 'callback').length < this.policy.callbackWindowsBeforeMissed) {
+      this.arm('callback', { owedBy: null });
+      await this.recordState();
+      return;
+    }
+    this.doc.followUp = 'missed';
+    this.closeAs('completed', entry.dueAt);
+  }
+
+  /** Closes the request (completed, cancelled, or unconfirmed after the last void sheet); the main flow runs the closing steps. */
+  private closeAs(status: 'cancelled' | 'unconfirmed' | 'completed', at: string): void {
     this.doc.status = status;
     this.doc.closedAt = at;
     for (const entry of this.doc.deadlines) if (entry.state === 'pending') this.settle(entry, 'cancelled');
@@ -666,28 +1001,37 @@ class CustomerRequest {
       })),
       reviews: this.doc.subStage === 'in_review' ? (this.doc.solution?.reviews ?? []) : [],
       complaintReviewOwed: false,
-      executionDueAt: null,
+      executionDueAt: this.pending('execution')[0]?.dueAt ?? null,
     };
   }
 
-  private pending(name: PolicyDeadlineId): DeadlineEntry[] {
+  private pending(name: DeadlineId): DeadlineEntry[] {
     return this.doc.deadlines.filter((d) => d.name === name && d.state === 'pending');
   }
 
-  /** Arms a deadline: its `dueAt` is computed once, now, and stored. */
-  private arm(name: PolicyDeadlineId): DeadlineEntry {
+  /** The policy's duration of a deadline for this request (tier over priority over default). */
+  private durationOf(name: PolicyDeadlineId): PolicyDuration {
+    return deadlineDuration(this.policy, name, { priority: this.doc.priority, tier: this.doc.customer.tier });
+  }
+
+  /**
+   * Arms a deadline: its `dueAt` is computed once, now, and stored — from the
+   * policy, or given (a task's due time, the sheet's expected delivery).
+   */
+  private arm(name: DeadlineId, options: { dueAt?: Date; taskId?: string; owedBy?: string | null } = {}): DeadlineEntry {
     const now = new Date();
-    const duration = deadlineDuration(this.policy, name, { priority: this.doc.priority, tier: this.doc.customer.tier });
+    const due = options.dueAt ?? dueAt(this.durationOf(name as PolicyDeadlineId), now, this.calendar);
     const entry: DeadlineEntry = {
       name,
-      dueAt: dueAt(duration, now, this.calendar).toISOString(),
+      dueAt: due.toISOString(),
       state: 'pending',
       armedAt: now.toISOString(),
-      owedBy: this.doc.assignee?.id ?? null,
+      owedBy: options.owedBy !== undefined ? options.owedBy : (this.doc.assignee?.id ?? null),
       remindedAt: null,
       settledAt: null,
       fulfilledAt: null,
       escalatedAt: null,
+      ...(options.taskId ? { taskId: options.taskId } : {}),
     };
     this.doc.deadlines.push(entry);
     this.deadlineChanges += 1;
@@ -707,11 +1051,12 @@ class CustomerRequest {
    * still before `dueAt`, or the watcher would have missed it); a missed one
    * stays missed for the KPIs but is no longer owed.
    */
-  private fulfil(name: PolicyDeadlineId): void {
+  private fulfil(name: DeadlineId, taskId?: string): void {
     const now = new Date().toISOString();
     for (const entry of this.doc.deadlines) {
       if (entry.name !== name || entry.fulfilledAt !== null || entry.state === 'cancelled') continue;
-      if (entry.state === 'pending') this.settle(entry, Date.now() < Date.parse(entry.dueAt) ? 'met' : 'missed');
+      if (taskId !== undefined && entry.taskId !== taskId) continue;
+      if (entry.state === 'pending' || entry.state === 'paused') this.settle(entry, entry.state === 'paused' || Date.now() < Date.parse(entry.dueAt) ? 'met' : 'missed');
       entry.fulfilledAt = now;
     }
     this.changed();
@@ -731,7 +1076,9 @@ class CustomerRequest {
   /** Staff-side deadlines missed whose action is still owed (the `Overdue` attribute). */
   private overdue(): string[] {
     if (this.doc.status !== 'open') return [];
-    return unique(this.doc.deadlines.filter((d) => d.state === 'missed' && d.fulfilledAt === null && isStaffSide(d.name)).map((d) => d.name));
+    return unique(
+      this.doc.deadlines.filter((d) => d.state === 'missed' && d.fulfilledAt === null && isStaffSide(d.name) && !DEADLINES[d.name].lapses).map((d) => d.name),
+    );
   }
 
   /** Keeps search attributes and the current details in step with the document. */

@@ -1,5 +1,16 @@
 /** The words e-mails use for the domain's codes, in each language (process.md's terms). */
-import type { Language, DeadlineId, RequestType } from '../../contracts/request';
+import type {
+  DeadlineId,
+  Feedback,
+  FeedbackRatings,
+  FollowUpOutcome,
+  Language,
+  RequestStatus,
+  RequestType,
+  Resolution,
+  ReviewArea,
+  Verdict,
+} from '../../contracts/request';
 
 export const REQUEST_TYPE_LABEL: Record<Language, Record<RequestType, string>> = {
   'zh-CN': { consultation: '咨询', complaint: '投诉', suggestion: '建议', after_sales: '售后', fault: '故障' },
@@ -47,6 +58,51 @@ export const DEADLINE_LABEL: Record<Language, Record<DeadlineId, string>> = {
     intervention: 'intervention',
     complaintReview: 'complaint review',
   },
+};
+
+/** A reviewer's area (评审): the Chinese reads "技术评审", the English "technical review". */
+export const REVIEW_AREA_LABEL: Record<Language, Record<ReviewArea, string>> = {
+  'zh-CN': { technical: '技术', product: '产品', legal: '法务' },
+  en: { technical: 'technical', product: 'product', legal: 'legal' },
+};
+
+/** How a closed request ended (the closure e-mail's outcome). */
+export const CLOSED_STATUS_LABEL: Record<Language, Record<Exclude<RequestStatus, 'open'>, string>> = {
+  'zh-CN': { completed: '已完成', unconfirmed: '需求未确认', cancelled: '已取消' },
+  en: { completed: 'completed', unconfirmed: 'requirement sheet not confirmed', cancelled: 'cancelled' },
+};
+
+export const RESOLUTION_LABEL: Record<Language, Record<Resolution, string>> = {
+  'zh-CN': { first_contact: '首次接触即解决', delivered: '已交付验收', deemed_accepted: '逾期视为验收通过' },
+  en: {
+    first_contact: 'resolved at first contact',
+    delivered: 'delivered and accepted',
+    deemed_accepted: 'deemed accepted (no answer within the acceptance period)',
+  },
+};
+
+/** The follow-up (售后跟进与回访) as it ended, shown after "回访情况：" / "Follow-up:". */
+export const FOLLOW_UP_LABEL: Record<Language, Record<FollowUpOutcome, string>> = {
+  'zh-CN': { done: '已完成', missed: '未完成', intervened: '主管已介入处理' },
+  en: { done: 'completed', missed: 'not completed', intervened: 'handled with a supervisor’s intervention' },
+};
+
+/** The follow-up's verdict (回访结论), process.md's words. */
+export const VERDICT_LABEL: Record<Language, Record<Verdict, string>> = {
+  'zh-CN': { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' },
+  en: { satisfied: 'satisfied', basically_satisfied: 'basically satisfied', dissatisfied: 'dissatisfied' },
+};
+
+/** The four ratings of a callback or questionnaire (1–5 each), in the order mails list them. */
+export const RATING_LABEL: Record<Language, Record<keyof FeedbackRatings, string>> = {
+  'zh-CN': { responseSpeed: '响应速度', resolution: '问题解决效果', attitude: '服务态度', professionalism: '专业能力' },
+  en: { responseSpeed: 'response speed', resolution: 'resolution', attitude: 'attitude', professionalism: 'professionalism' },
+};
+
+/** Where the feedback came from: a service representative's callback (回访) or the customer's questionnaire (问卷). */
+export const FEEDBACK_SOURCE_LABEL: Record<Language, Record<Feedback['source'], string>> = {
+  'zh-CN': { callback: '电话回访', survey: '满意度问卷' },
+  en: { callback: 'callback', survey: 'questionnaire' },
 };
 
 export function formatInstant(iso: string, language: Language, timeZone: string): string {

@@ -5,16 +5,25 @@
  * derived from the key. A retry skips what was sent and sends a pending one
  * again, so a crash at the wrong moment yields at most one duplicate with the
  * same Message-ID, and nothing is lost.
+ *
+ * Facts carry ids, codes, instants and counts only. What a mail shows of the
+ * request's own text (a requirement sheet, a solution, a task, what the
+ * customer must provide, a delay's reason, the week's progress, a delivery
+ * and its rejection, the feedback) is read from the request document the
+ * workflow recorded (`recordState`) before sending; a mail whose sheet,
+ * solution, delivery or customer page was superseded while it waited is not
+ * sent (its keys are reported as skipped), since its link would be stale.
+ * facts.ts says what each template needs; context.ts what it renders with.
  */
 import { createHash } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
-import { Policy } from '../../contracts/policy';
-import { Language, type DeadlineId, type RequestDocument } from '../../contracts/request';
+import { Policy, type PolicyAddressName } from '../../contracts/policy';
+import { Language, type RequestDocument } from '../../contracts/request';
 import type { NotificationRecipient, NotifyInput, NotifyResult } from '../../contracts/activities';
-import { CUSTOMER_PAGE_ACTIONS, CustomerDocument } from '../../contracts/customer-document';
+import { CUSTOMER_PAGE_ACTIONS, type CustomerDocument } from '../../contracts/customer-document';
 import { CUSTOMER_TOKEN_GRACE_SECONDS, signCustomerToken } from '../../contracts/customer-token';
 import type { ActivityDependencies } from '../dependencies';
-import { DEADLINE_LABEL, formatInstant, REQUEST_TYPE_LABEL } from './labels';
+import { templateContext } from './context';
+import { checkDocument, checkFacts, linkFacts, taskOf } from './facts';
 import { renderEmail } from './templates';
 
 interface ResolvedRecipient {
@@ -27,32 +36,16 @@ interface ResolvedRecipient {
   kind: 'customer' | 'staff';
 }
 
-/** Facts the workflow got wrong: a programming error, which no retry mends. */
-function invalidFacts(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, 'InvalidNotificationFacts');
-}
-
-/**
- * The customer document a link fact names, with the revision the workflow
- * passes beside it (`{ link: 'sheet', revision: 2 }`); null without a link.
- */
-function linkFacts(facts: NotifyInput['facts']): { document: CustomerDocument; revision: number } | null {
-  if (facts.link === undefined || facts.link === null) return null;
-  const document = CustomerDocument.safeParse(facts.link);
-  if (!document.success) throw invalidFacts(`facts.link ${JSON.stringify(facts.link)} is not a customer document`);
-  const { revision } = facts;
-  if (typeof revision !== 'number' || !Number.isInteger(revision) || revision < 0) {
-    throw invalidFacts(
-      `facts.link ${JSON.stringify(document.data)} needs facts.revision, the document's revision as a whole number ≥ 0; got ${JSON.stringify(revision ?? null)}`,
-    );
-  }
-  return { document: document.data, revision };
-}
-
-/** What a template cannot do without; checked before anything is recorded or sent. */
-function checkFacts(input: NotifyInput): void {
-  if (input.template === 'cancellation' && input.facts.by !== 'customer' && input.facts.by !== 'staff') {
-    throw invalidFacts(`cancellation needs facts.by 'customer' or 'staff'; got ${JSON.stringify(input.facts.by ?? null)}`);
+/** A policy address by name: its mailboxes and how mails greet them. */
+function policyAddress(name: PolicyAddressName, addresses: Policy['addresses']): { to: string[]; name: string } {
+  switch (name) {
+    case 'supervisors':
+      return { to: addresses.supervisors, name: '客服主管 / Supervisors' };
+    case 'headOfService':
+      return { to: [addresses.headOfService], name: '服务负责人 / Head of service' };
+    case 'serviceRepresentatives':
+      // Without a desk of their own, the service representatives' mails go to the supervisors.
+      return { to: addresses.serviceRepresentatives ?? addresses.supervisors, name: '客服专员 / Service representatives' };
   }
 }
 
@@ -66,6 +59,12 @@ export function messageIdFor(key: string, domain: string): string {
 
 export function createNotificationActivities(deps: ActivityDependencies) {
   const { db, mailer, clock, mail, customerLinks } = deps;
+
+  /** The request's policy version, with its addresses (never in a workflow's copy). */
+  async function policyOf(version: number): Promise<Policy> {
+    const row = await db.selectFrom('policies').select('document').where('version', '=', version).executeTakeFirstOrThrow();
+    return Policy.parse(row.document);
+  }
 
   async function resolve(recipient: NotificationRecipient, policyVersion: number): Promise<ResolvedRecipient[]> {
     switch (recipient.kind) {
@@ -88,14 +87,8 @@ export function createNotificationActivities(deps: ActivityDependencies) {
         return agents.map((a) => ({ id: a.id, addresses: [a.email], name: a.name, language: Language.parse(a.language), kind: 'staff' as const }));
       }
       case 'policyAddress': {
-        const row = await db
-          .selectFrom('policies')
-          .select('document')
-          .where('version', '=', policyVersion)
-          .executeTakeFirstOrThrow();
-        const { addresses } = Policy.parse(row.document);
-        const to = recipient.name === 'supervisors' ? addresses.supervisors : [addresses.headOfService];
-        const name = recipient.name === 'supervisors' ? '客服主管 / Supervisors' : '服务负责人 / Head of service';
+        const { addresses } = await policyOf(policyVersion);
+        const { to, name } = policyAddress(recipient.name, addresses);
         return [{ id: recipient.name, addresses: to, name, language: 'zh-CN', kind: 'staff' }];
       }
     }
@@ -117,6 +110,33 @@ export function createNotificationActivities(deps: ActivityDependencies) {
     return `${customerLinks.publicBaseUrl}/c/${token}`;
   }
 
+  /**
+   * The agents a staff mail names, by id: a review request's task owners, a
+   * task's owner in its reminder or escalation, the reviewers a review's
+   * escalation says have not answered. Staff mails show them by name.
+   */
+  function namedAgents(input: NotifyInput, request: RequestDocument): string[] {
+    switch (input.template) {
+      case 'review-request':
+        return request.solution?.tasks.map((task) => task.ownerId) ?? [];
+      case 'deadline-reminder':
+      case 'deadline-escalation': {
+        const owner = taskOf(request, input.facts.taskId)?.ownerId;
+        const reviewers = typeof input.facts.pendingReviewers === 'string' ? input.facts.pendingReviewers.split(',') : [];
+        return [...(owner ? [owner] : []), ...reviewers].filter((id) => id !== '');
+      }
+      default:
+        return [];
+    }
+  }
+
+  async function agentNames(ids: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const agents = await db.selectFrom('agents').select(['id', 'name']).where('id', 'in', unique).execute();
+    return new Map(agents.map((a) => [a.id, a.name]));
+  }
+
   return {
     async notify(input: NotifyInput): Promise<NotifyResult> {
       checkFacts(input);
@@ -135,8 +155,12 @@ export function createNotificationActivities(deps: ActivityDependencies) {
         .where('requests.id', '=', input.requestId)
         .executeTakeFirstOrThrow();
       const request = row.document as RequestDocument;
+      const superseded = checkDocument(input, request) === 'superseded';
       const calendar = await db.selectFrom('calendars').select('document').where('version', '=', request.calendarVersion).executeTakeFirst();
       const timeZone = (calendar?.document as { timeZone?: string } | undefined)?.timeZone ?? 'Asia/Shanghai';
+      const names = await agentNames(namedAgents(input, request));
+      // The delivery mail says what the end of the acceptance window does under the request's policy.
+      const acceptanceOnExpiry = input.template === 'delivery' ? (await policyOf(row.policy_version)).acceptanceOnExpiry : undefined;
       const result: NotifyResult = { sent: [], skipped: [], unresolved: [] };
 
       for (const recipient of input.recipients) {
@@ -144,33 +168,39 @@ export function createNotificationActivities(deps: ActivityDependencies) {
         if (resolved.length === 0) result.unresolved.push(JSON.stringify(recipient));
         for (const to of resolved) {
           const key = notificationKey(input.requestId, input.eventSeq, input.template, to.id);
+          if (superseded) {
+            result.skipped.push(key);
+            continue;
+          }
+          const sentBefore = await db.selectFrom('notifications').select('status').where('key', '=', key).executeTakeFirst();
+          if (sentBefore?.status === 'sent') {
+            result.skipped.push(key);
+            continue;
+          }
+          // Rendered before the key is recorded: a template that cannot render records nothing.
+          const email = renderEmail(
+            input.template,
+            to.language,
+            templateContext({
+              template: input.template,
+              facts: input.facts,
+              recipient: { name: to.name, language: to.language, kind: to.kind },
+              request,
+              groupLabel: (to.language === 'en' ? row.group_en : row.group_zh) ?? request.assignee?.group ?? '',
+              assigneeName: row.assignee_name,
+              timeZone,
+              link: linked ? customerLink(linked, request) : null,
+              agentNames: names,
+              acceptanceOnExpiry,
+              now: clock.now(),
+            }),
+          );
           const messageId = messageIdFor(key, mail.messageIdDomain);
           await db
             .insertInto('notifications')
             .values({ key, request_id: input.requestId, template: input.template, recipient_id: to.id, message_id: messageId, status: 'pending' })
             .onConflict((oc) => oc.column('key').doNothing())
             .execute();
-          const existing = await db.selectFrom('notifications').select('status').where('key', '=', key).executeTakeFirstOrThrow();
-          if (existing.status === 'sent') {
-            result.skipped.push(key);
-            continue;
-          }
-          const deadline = typeof input.facts.deadline === 'string' ? (input.facts.deadline as DeadlineId) : null;
-          const dueAt = typeof input.facts.dueAt === 'string' ? input.facts.dueAt : null;
-          const email = renderEmail(input.template, to.language, {
-            ...input.facts,
-            recipient: { name: to.name, kind: to.kind },
-            request: {
-              id: request.id,
-              priority: request.priority,
-              typeLabel: REQUEST_TYPE_LABEL[to.language][request.type],
-              groupLabel: (to.language === 'en' ? row.group_en : row.group_zh) ?? request.assignee?.group ?? '',
-              assigneeName: row.assignee_name ?? '—',
-            },
-            deadlineLabel: deadline ? DEADLINE_LABEL[to.language][deadline] : null,
-            dueAtLocal: dueAt ? formatInstant(dueAt, to.language, timeZone) : null,
-            link: linked ? customerLink(linked, request) : null,
-          });
           await mailer.sendMail({
             from: mail.from,
             to: to.addresses,

@@ -26,6 +26,22 @@ engine.registerHelper('eq', (a: unknown, b: unknown) => {
   return a === b;
 });
 
+// `{{#if (present x)}}`: a null field is left out, a field missing from the context is a bug.
+engine.registerHelper('present', (value: unknown) => {
+  if (value === undefined) throw new Error('present: a value the template shows is missing from the context');
+  return value !== null;
+});
+// `{{#if (nonEmpty list)}}`: a list with something in it; a missing list is a bug.
+engine.registerHelper('nonEmpty', (value: unknown) => {
+  if (!Array.isArray(value)) throw new Error('nonEmpty: a list the template shows is missing from the context');
+  return value.length > 0;
+});
+// `{{lines text}}`: free text as written (escaped), its line breaks kept.
+engine.registerHelper('lines', (value: unknown) => {
+  if (typeof value !== 'string') throw new Error('lines: a text the template shows is missing from the context');
+  return new Handlebars.SafeString(Handlebars.escapeExpression(value).replace(/\r?\n/g, '<br>'));
+});
+
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 function template(name: NotificationTemplate, language: Language): Handlebars.TemplateDelegate {

@@ -17,6 +17,12 @@ import { performAction, queryState } from '../workflow-calls';
 /** How long intake waits for the workflow's first steps (priority, assignee) before answering. */
 const INTAKE_SETTLE_MS = 5_000;
 
+/** The people a solution names: task owners and reviewers. */
+interface SolutionPeople {
+  tasks?: { ownerId: string }[];
+  reviewers?: { area: string; agentId: string }[];
+}
+
 function isActionName(name: string): name is ActionName {
   return (ACTION_NAMES as readonly string[]).includes(name);
 }
@@ -93,6 +99,7 @@ export function requestRoutes({ db, temporal, config }: ApiDependencies): Router
     const { recordedFrom, ...input } = parseOrThrow(spec.body, req.body ?? {}, '');
     const actor = { ...actorOf(staff), recordedFrom: (recordedFrom as RecordedFrom | undefined) ?? null };
     if (name === 'reassign') Object.assign(input, { agentGroup: await activeAgentGroup(String(input.agentId)) });
+    if (name === 'solution') await checkSolutionPeople(input as SolutionPeople);
     const doc = await performAction(temporal, id, actionUpdates[name], { actor, ifMatch: ifMatchOf(req), input }, idempotencyKeyOf(req));
     res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc, config.businessTimeZone));
   });
@@ -102,6 +109,23 @@ export function requestRoutes({ db, temporal, config }: ApiDependencies): Router
     const agent = await db.selectFrom('agents').select(['group_id', 'active']).where('id', '=', agentId).executeTakeFirst();
     if (!agent?.active) throw validationFailed([{ path: 'agentId', message: `no active agent ${agentId}` }]);
     return agent.group_id;
+  }
+
+  /** Every task owner is an active agent, and every reviewer an active agent who may review that area. */
+  async function checkSolutionPeople({ tasks = [], reviewers = [] }: SolutionPeople): Promise<void> {
+    const ids = [...new Set([...tasks.map((t) => t.ownerId), ...reviewers.map((r) => r.agentId)])];
+    if (ids.length === 0) return;
+    const rows = await db.selectFrom('agents').select(['id', 'active', 'reviewer_areas']).where('id', 'in', ids).execute();
+    const agents = new Map(rows.filter((r) => r.active).map((r) => [r.id, r.reviewer_areas]));
+    const issues = [
+      ...tasks.flatMap((t, i) => (agents.has(t.ownerId) ? [] : [{ path: `tasks.${i}.ownerId`, message: `no active agent ${t.ownerId}` }])),
+      ...reviewers.flatMap((r, i) => {
+        const areas = agents.get(r.agentId);
+        if (areas === undefined) return [{ path: `reviewers.${i}.agentId`, message: `no active agent ${r.agentId}` }];
+        return areas.length === 0 || areas.includes(r.area) ? [] : [{ path: `reviewers.${i}.area`, message: `${r.agentId} does not review ${r.area}` }];
+      }),
+    ];
+    if (issues.length > 0) throw validationFailed(issues);
   }
 
   /** The document once the workflow has assigned the request, or as it stands after a short wait. */

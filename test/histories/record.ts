@@ -11,6 +11,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { NotificationTemplate } from '../../contracts/activities';
 import { DEFAULT_POLICY, type Policy } from '../../contracts/policy';
 import { requestWorkflowId } from '../../contracts/temporal';
+import type { ReceivedMail } from '../../local/mail-sink';
 import { intakeBody, startStack, type Stack } from '../support/stack';
 import { quietTemporalLogs } from '../support/temporal';
 
@@ -41,8 +42,17 @@ async function act(stack: Stack, token: string, requestId: string, action: strin
   if (response.status !== 200) throw new Error(`${action} answered ${response.status}: ${JSON.stringify(response.body)}`);
 }
 
-async function mailSent(stack: Stack, requestId: string, template: NotificationTemplate): Promise<void> {
-  await stack.mail.waitFor((m) => m.subject.includes(requestId) && m.headers['x-notification-template'] === template, 30_000);
+/** Waits until the customer (or, for staff-only mails, anyone) has `count` e-mails of the template about the request. */
+async function mailSent(stack: Stack, requestId: string, template: NotificationTemplate, count = 1): Promise<void> {
+  const matches = (m: ReceivedMail) =>
+    m.subject.includes(requestId) &&
+    m.headers['x-notification-template'] === template &&
+    (count === 1 || m.envelopeTo.some((address) => address.startsWith('synthetic.customer.')));
+  const deadline = Date.now() + 30_000;
+  while (new Set(stack.mail.messages().filter(matches).map((m) => m.messageId)).size < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} ${template} e-mail(s) for ${requestId} in 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The assignee's first response, up to the first-response e-mail: the last step before the workflow waits. */
@@ -56,6 +66,29 @@ async function acknowledge(stack: Stack, tokens: Tokens, requestId: string, agen
 async function closed(stack: Stack, requestId: string): Promise<string> {
   await stack.temporal.client.workflow.getHandle(requestWorkflowId(requestId)).result();
   return requestId;
+}
+
+/** The co-handler and reviewer of the complex scenarios (any area). */
+const CO_HANDLER = 'A-SYNTH-PRODUCT';
+const SHEET = { description: '设备无法开机（合成数据）', goal: '恢复使用', customerObligations: '提供购买凭证' };
+const SOLUTION = { steps: ['上门检测', '更换电源模块'], risks: [{ risk: '配件缺货', mitigation: '调拨备件' }] };
+const GOOD_RATINGS = { responseSpeed: 5, resolution: 5, attitude: 5, professionalism: 4 };
+
+/** Acknowledged, a sheet issued and confirmed on the phone: drafting the solution. */
+async function toDrafting(stack: Stack, tokens: Tokens, requestId: string, assignee: string): Promise<void> {
+  await act(stack, assignee, requestId, 'acknowledge', {});
+  await act(stack, assignee, requestId, 'requirement-sheet', SHEET);
+  await mailSent(stack, requestId, 'requirement-sheet');
+  await act(stack, tokens.intake, requestId, 'confirm', { recordedFrom: 'phone' });
+}
+
+/** Drafting, a solution (with a co-handler's task, or none) presented and agreed on the phone: in progress. */
+async function toInProgress(stack: Stack, tokens: Tokens, requestId: string, assignee: string, withTask: boolean): Promise<void> {
+  await toDrafting(stack, tokens, requestId, assignee);
+  const tasks = withTask ? [{ title: '更换电源模块', ownerId: CO_HANDLER, dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString() }] : [];
+  await act(stack, assignee, requestId, 'solution', { ...SOLUTION, tasks });
+  await mailSent(stack, requestId, 'solution');
+  await act(stack, tokens.intake, requestId, 'agree-solution', { recordedFrom: 'phone' });
 }
 
 const customer = (n: number, tier = 'standard') => ({
@@ -183,6 +216,118 @@ const SCENARIOS: Scenario[] = [
       await act(stack, tokens.supervisor, request.id, 'cancel', { reason: '客户已自行解决（合成数据）' });
       await mailSent(stack, request.id, 'cancellation');
       return closed(stack, request.id);
+    },
+  },
+  {
+    name: 'complex-delivered-and-closed',
+    describe: 'a complex fault: sheet confirmed, a reviewed solution agreed, the co-handler’s task accepted and done, progress, delivery accepted, a good callback: closed and archived',
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(11) }));
+      const assignee = await tokens.agentFor(request.assigneeId!);
+      await toInProgress(stack, tokens, request.id, assignee, true);
+      const coHandler = await tokens.agentFor(CO_HANDLER);
+      await act(stack, coHandler, request.id, 'accept-task', { taskId: 'T1' });
+      await act(stack, assignee, request.id, 'progress', { note: '已上门检测（合成数据）', percent: 50 });
+      await act(stack, coHandler, request.id, 'complete-task', { taskId: 'T1' });
+      await act(stack, assignee, request.id, 'delivery', { summary: '已更换电源模块（合成数据）', verification: '开机自检通过' });
+      await mailSent(stack, request.id, 'delivery');
+      await act(stack, tokens.intake, request.id, 'accept', { recordedFrom: 'phone' });
+      await act(stack, tokens.intake, request.id, 'callback', { resolved: true, ratings: GOOD_RATINGS, verdict: 'satisfied', nps: 9 });
+      await mailSent(stack, request.id, 'closure');
+      return closed(stack, request.id);
+    },
+  },
+  {
+    name: 'sheet-voided-unconfirmed',
+    describe: 'three requirement sheets left unanswered (policy: confirmation in 2 seconds): two void-sheet notices, then closed unconfirmed',
+    policy: (p) => {
+      p.deadlines.confirmation = { default: { clock: 'calendar', seconds: 2 } };
+    },
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(12) }));
+      const assignee = await tokens.agentFor(request.assigneeId!);
+      await acknowledge(stack, tokens, request.id, request.assigneeId!);
+      for (let sheet = 1; sheet <= 3; sheet++) {
+        await act(stack, assignee, request.id, 'requirement-sheet', SHEET);
+        if (sheet < 3) await mailSent(stack, request.id, 'void-sheet', sheet);
+        else await mailSent(stack, request.id, 'closure');
+      }
+      return closed(stack, request.id);
+    },
+  },
+  {
+    name: 'review-rejected-and-revised',
+    describe: 'a complex solution rejected in review, resubmitted and approved, then a revision asked by the customer before agreement',
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(13) }));
+      const assignee = await tokens.agentFor(request.assigneeId!);
+      await toDrafting(stack, tokens, request.id, assignee);
+      const reviewer = await tokens.agentFor(CO_HANDLER);
+      await act(stack, assignee, request.id, 'solution', { ...SOLUTION, complex: true, reviewers: [{ area: 'technical', agentId: CO_HANDLER }] });
+      await act(stack, reviewer, request.id, 'review', { area: 'technical', approved: false, comment: '风险评估不足' });
+      await act(stack, assignee, request.id, 'solution', { ...SOLUTION, complex: true, reviewers: [{ area: 'technical', agentId: CO_HANDLER }] });
+      await act(stack, reviewer, request.id, 'review', { area: 'technical', approved: true });
+      await mailSent(stack, request.id, 'solution');
+      await act(stack, tokens.intake, request.id, 'revise-solution', { recordedFrom: 'phone', comment: '希望本周完成' });
+      await act(stack, assignee, request.id, 'solution', SOLUTION);
+      await mailSent(stack, request.id, 'solution', 2);
+      await act(stack, tokens.intake, request.id, 'agree-solution', { recordedFrom: 'phone' });
+      return request.id;
+    },
+  },
+  {
+    name: 'paused-delayed-reworked',
+    describe: 'execution paused while waiting on the customer and resumed, a delay announced, the delivery rejected, reworked and accepted',
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(14) }));
+      const assignee = await tokens.agentFor(request.assigneeId!);
+      await toInProgress(stack, tokens, request.id, assignee, false);
+      await act(stack, assignee, request.id, 'wait-for-customer', { reason: '请提供设备序列号（合成数据）' });
+      await mailSent(stack, request.id, 'waiting-notice');
+      await act(stack, tokens.intake, request.id, 'resume', { recordedFrom: 'phone' });
+      const now = await stack.call('GET', `/api/requests/${request.id}`, { token: stack.adminToken });
+      const execution = now.body.deadlines.find((d: { name: string; state: string }) => d.name === 'execution' && d.state === 'pending');
+      await act(stack, assignee, request.id, 'delay', { newDueAt: new Date(Date.parse(execution.dueAt) + 86_400_000).toISOString(), reason: '配件延迟到货' });
+      await mailSent(stack, request.id, 'delay-notice');
+      await act(stack, assignee, request.id, 'delivery', { summary: '已修复（合成数据）', verification: '开机自检' });
+      await act(stack, tokens.intake, request.id, 'reject', { recordedFrom: 'phone', reasons: '仍有异响' });
+      await act(stack, assignee, request.id, 'delivery', { summary: '已更换风扇（合成数据）', verification: '运行无异响' });
+      await mailSent(stack, request.id, 'delivery', 2);
+      await act(stack, tokens.intake, request.id, 'accept', { recordedFrom: 'phone' });
+      await mailSent(stack, request.id, 'questionnaire');
+      return request.id;
+    },
+  },
+  {
+    name: 'deemed-accepted-callbacks-missed',
+    describe: 'the acceptance window ends (policy: 2 seconds): deemed accepted; both callback windows (policy: 2 seconds) missed: closed, follow-up missed',
+    policy: (p) => {
+      p.deadlines.acceptance = { default: { clock: 'calendar', seconds: 2 } };
+      p.deadlines.callback = { default: { clock: 'calendar', seconds: 2 } };
+    },
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(15) }));
+      const assignee = await tokens.agentFor(request.assigneeId!);
+      await toInProgress(stack, tokens, request.id, assignee, false);
+      await act(stack, assignee, request.id, 'delivery', { summary: '已修复（合成数据）', verification: '开机自检' });
+      await mailSent(stack, request.id, 'deemed-acceptance');
+      await mailSent(stack, request.id, 'closure');
+      return closed(stack, request.id);
+    },
+  },
+  {
+    name: 'dissatisfied-intervention-reopens',
+    describe: 'a simple fault resolved, a dissatisfied questionnaire, the supervisor’s intervention reopening it into rework, redelivered',
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(16), complexity: 'simple' }));
+      const assignee = await tokens.agentFor(request.assigneeId!);
+      await act(stack, assignee, request.id, 'resolve', { answer: '已远程处理（合成数据）' });
+      await act(stack, tokens.intake, request.id, 'survey', { recordedFrom: 'phone', ratings: { ...GOOD_RATINGS, resolution: 1 }, verdict: 'dissatisfied' });
+      await mailSent(stack, request.id, 'intervention-needed');
+      await act(stack, tokens.supervisor, request.id, 'intervention', { plan: '安排工程师上门（合成数据）', reopen: true });
+      await act(stack, assignee, request.id, 'delivery', { summary: '已上门更换（合成数据）', verification: '客户确认可用' });
+      await mailSent(stack, request.id, 'delivery');
+      return request.id;
     },
   },
 ];

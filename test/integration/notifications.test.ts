@@ -4,13 +4,21 @@
  * server's 250 and the mark yields one duplicate with the same Message-ID,
  * and the sink shows it all to a person. Customer links are signed for the
  * document revision the workflow passes; the cancellation reaches the
- * customer and the assignee in each one's language.
+ * customer and the assignee in each one's language. The complex path's mails
+ * show the requirement sheet and the solution as the workflow recorded them
+ * in `requests.document`, never a staff address or id to the customer; so do
+ * the later stages' mails (task, wait, delay, weekly progress, delivery,
+ * deemed acceptance, repeated rejection, questionnaire, intervention), with
+ * the request's own policy version deciding what the delivery mail says of
+ * silence and where the service representatives' mail goes.
  */
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../activities';
 import { createMailer } from '../../activities/notifications/mailer';
-import type { NotifyInput, RequestActivities } from '../../contracts/activities';
+import type { NotificationRecipient, NotifyInput, RequestActivities } from '../../contracts/activities';
+import { DEFAULT_POLICY, type Policy } from '../../contracts/policy';
+import type { RequestDocument } from '../../contracts/request';
 import { verifyCustomerToken } from '../../contracts/customer-token';
 import { createDatabase, type Db } from '../../db/database';
 import { migrateToLatest } from '../../db/migrate';
@@ -245,6 +253,522 @@ describe('cancellation', () => {
       .catch((err: unknown) => err);
     expect(failure).toMatchObject({ type: 'InvalidNotificationFacts', nonRetryable: true });
     expect(await db.selectFrom('notifications').select('key').where('key', 'like', `${zhInput.requestId}:31:%`).execute()).toEqual([]);
+    expect(sink.messages()).toHaveLength(before);
+  });
+});
+
+describe('the complex path’s mails show the document the workflow recorded', () => {
+  // A Chinese customer with a requirement sheet awaiting confirmation; an English customer with a solution presented.
+  const sheetInput = requestInput({ requestId: 'R-2026-000044', customerId: 'C-TEST-0044' });
+  const solutionInput = requestInput({ requestId: 'R-2026-000045', customerId: input.customerId });
+  const STAFF = [
+    { id: 'A-HOLDER-44', name: '负责专员', email: 'holder.44@service.example', group_id: 'technical_support', language: 'zh-CN' },
+    { id: 'A-OWNER-44', name: '任务负责人', email: 'owner.44@service.example', group_id: 'technical_support', language: 'zh-CN' },
+    { id: 'A-REVIEWER-44', name: 'Review Agent', email: 'reviewer.44@service.example', group_id: 'technical_support', language: 'en' },
+  ];
+  const by = { at: '2026-11-27T07:00:00.000Z', byKind: 'staff' as const, byRole: 'agent', byAgentId: 'A-HOLDER-44', recordedFrom: null };
+  const DUE = '2026-11-30T10:00:00.000Z';
+
+  /** What the workflow's `recordState` writes before it sends: the document with the sheet and the solution. */
+  function recorded(base: RequestDocument, version: number): RequestDocument {
+    return {
+      ...base,
+      version,
+      stage: 'awaiting_confirmation',
+      assignee: { id: 'A-HOLDER-44', group: 'technical_support' },
+      voidSheets: 2,
+      sheet: {
+        ...by,
+        revision: 1,
+        description: '测试设备无法开机，指示灯不亮（合成数据）',
+        goal: '恢复设备正常使用',
+        expectedDeliveryAt: '2026-12-04T10:00:00.000Z',
+        customerObligations: '设备序列号与购买凭证',
+        state: 'awaiting_confirmation',
+        customerComment: null,
+      },
+      solution: {
+        ...by,
+        revision: 2,
+        steps: ['Remote diagnosis', 'Replace the power board'],
+        resources: 'One field engineer',
+        risks: [{ risk: 'Board out of stock', mitigation: 'Ship from the regional warehouse' }],
+        tasks: [{ id: 'T1', title: 'Field visit', ownerId: 'A-OWNER-44', dueAt: '2026-12-01T02:00:00.000Z', acceptedAt: null, completedAt: null, note: null }],
+        complex: true,
+        reviews: [{ area: 'technical', agentId: 'A-REVIEWER-44', approved: null, comment: null, at: null }],
+        reviewRounds: 1,
+        state: 'presented',
+        customerComment: null,
+      },
+      documentRevisions: { sheet: 1, solution: 2 },
+    };
+  }
+
+  beforeAll(async () => {
+    await db
+      .insertInto('customers')
+      .values({ id: sheetInput.customerId, name: '测试客户丙', email: 'customer.44@example.com', phone: '+86 100 0000 0044', tier: 'standard', language: 'zh-CN' })
+      .execute();
+    await db.insertInto('agents').values(STAFF).execute();
+    for (const request of [sheetInput, solutionInput]) {
+      await activities.recordRequest({ request, document: initialDocument(request) });
+      await db.updateTable('requests').set({ assignee_id: 'A-HOLDER-44', group_id: 'technical_support' }).where('id', '=', request.requestId).execute();
+      await activities.recordState({ document: recorded(initialDocument(request), 5) });
+    }
+  });
+
+  const send = (requestId: string, eventSeq: number, template: NotifyInput['template'], recipients: NotificationRecipient[], facts: NotifyInput['facts']) =>
+    activities.notify({ requestId, eventSeq, template, recipients, facts });
+  const mailFor = (requestId: string, eventSeq: number, template: string, recipientId: string) =>
+    sink.waitFor((m) => m.messageId === messageIdOf(`${requestId}:${eventSeq}:${template}:${recipientId}`));
+  const tokenOf = (html: string | null): string => {
+    const token = /href="https:\/\/service\.example\/c\/([^"]+)"/.exec(html ?? '')?.[1];
+    expect(token).toBeDefined();
+    return token!;
+  };
+  /** Nothing of staff reaches a customer: no agent's address, no agent id, no task owner's name. */
+  const expectNothingOfStaff = (mail: { text: string; html: string | null }) => {
+    for (const agent of STAFF) {
+      for (const part of [mail.text, mail.html ?? '']) {
+        expect(part).not.toContain(agent.email);
+        expect(part).not.toContain(agent.id);
+      }
+    }
+    expect(mail.text).not.toContain('任务负责人');
+  };
+  const customerOf = (request: typeof sheetInput): NotificationRecipient => ({ kind: 'customer', customerId: request.customerId });
+
+  it('requirement sheet: the Chinese customer reads the recorded sheet, with a link signed for its revision', async () => {
+    const result = await send(sheetInput.requestId, 40, 'requirement-sheet', [customerOf(sheetInput)], { link: 'sheet', revision: 1, dueAt: DUE });
+    expect(result).toEqual({ sent: [`${sheetInput.requestId}:40:requirement-sheet:${sheetInput.customerId}`], skipped: [], unresolved: [] });
+    const mail = await mailFor(sheetInput.requestId, 40, 'requirement-sheet', sheetInput.customerId);
+    expect(mail.envelopeTo).toEqual(['customer.44@example.com']);
+    expect(mail.subject).toBe(`【需求确认单】请确认您的需求 ${sheetInput.requestId}`);
+    expect(mail.headers['x-notification-template']).toBe('requirement-sheet');
+    expect(mail.html).toContain('lang="zh-CN"');
+    const text = flat(mail.text);
+    expect(text).toContain('测试客户丙，您好');
+    expect(text).toContain('需求描述： 测试设备无法开机，指示灯不亮（合成数据）');
+    expect(text).toContain('期望目标： 恢复设备正常使用');
+    expect(text).toContain('预计交付时间：2026年12月4日');
+    expect(text).toContain('需您配合提供： 设备序列号与购买凭证');
+    expect(text).toContain('2026年11月30日 GMT+8 18:00 前点击链接确认');
+    expect(text).toContain('如需取消需求，也可在该页面操作');
+    const token = tokenOf(mail.html);
+    expect(mail.text).toContain(`https://service.example/c/${token}`);
+    expect(verifyCustomerToken(token, TOKEN_SECRET, NOW)).toEqual({
+      valid: true,
+      claims: expect.objectContaining({
+        requestId: sheetInput.requestId,
+        customerId: sheetInput.customerId,
+        document: 'sheet',
+        revision: 1,
+        actions: ['confirm', 'request-changes', 'cancel'],
+      }),
+    });
+    expectNothingOfStaff(mail);
+  });
+
+  it('solution: the English customer reads steps, resources, risks and the tasks’ due times, never their owners, with a link for its revision', async () => {
+    const result = await send(solutionInput.requestId, 41, 'solution', [customerOf(solutionInput)], { link: 'solution', revision: 2, dueAt: DUE });
+    expect(result.sent).toEqual([`${solutionInput.requestId}:41:solution:${solutionInput.customerId}`]);
+    const mail = await mailFor(solutionInput.requestId, 41, 'solution', solutionInput.customerId);
+    expect(mail.envelopeTo).toEqual(['customer.42@example.com']);
+    expect(mail.subject).toBe(`Service solution for your request ${solutionInput.requestId}: your agreement needed`);
+    expect(mail.headers['x-notification-template']).toBe('solution');
+    expect(mail.html).toContain('lang="en"');
+    const text = flat(mail.text);
+    expect(text).toContain('Dear 测试客户,');
+    expect(text).toContain('1. Remote diagnosis 2. Replace the power board');
+    expect(text).toContain('Resources: One field engineer');
+    expect(text).toContain('Risk: Board out of stock Mitigation: Ship from the regional warehouse');
+    expect(text).toContain('Field visit (expected by 1 Dec 2026, 10:00 GMT+8)');
+    expect(text).toContain('let us know by 30 Nov 2026, 18:00 GMT+8 whether you agree, or ask for a revision');
+    expect(text).toContain('You can also cancel the request from that page.');
+    expect(verifyCustomerToken(tokenOf(mail.html), TOKEN_SECRET, NOW)).toEqual({
+      valid: true,
+      claims: expect.objectContaining({ requestId: solutionInput.requestId, document: 'solution', revision: 2, actions: ['agree-solution', 'revise-solution', 'cancel'] }),
+    });
+    expectNothingOfStaff(mail);
+    expect(text).not.toMatch(/owner/i);
+  });
+
+  it('void sheet: the English customer is told the sheet lapsed, the Chinese assignee to talk to them again', async () => {
+    const result = await send(
+      solutionInput.requestId,
+      42,
+      'void-sheet',
+      [customerOf(solutionInput), { kind: 'agent', agentId: 'A-HOLDER-44' }],
+      { voidSheets: 2, dueAt: DUE },
+    );
+    expect(result).toEqual({
+      sent: [`${solutionInput.requestId}:42:void-sheet:${solutionInput.customerId}`, `${solutionInput.requestId}:42:void-sheet:A-HOLDER-44`],
+      skipped: [],
+      unresolved: [],
+    });
+
+    const toCustomer = await mailFor(solutionInput.requestId, 42, 'void-sheet', solutionInput.customerId);
+    expect(toCustomer.envelopeTo).toEqual(['customer.42@example.com']);
+    expect(toCustomer.subject).toBe(`The requirement sheet for your request ${solutionInput.requestId} has expired`);
+    expect(toCustomer.headers['x-notification-template']).toBe('void-sheet');
+    expect(toCustomer.html).toContain('lang="en"');
+    expect(flat(toCustomer.text)).toContain('was not confirmed within the time allowed, so it is no longer valid');
+    expect(flat(toCustomer.text)).toContain('We will contact you again');
+    expect(toCustomer.text).not.toMatch(/void sheet no|new requirement sheet/);
+    expectNothingOfStaff(toCustomer);
+
+    const toAgent = await mailFor(solutionInput.requestId, 42, 'void-sheet', 'A-HOLDER-44');
+    expect(toAgent.envelopeTo).toEqual(['holder.44@service.example']);
+    expect(toAgent.subject).toBe(`【确认单失效】需求 ${solutionInput.requestId}：请重新与客户沟通`);
+    expect(toAgent.headers['x-notification-template']).toBe('void-sheet');
+    expect(toAgent.html).toContain('lang="zh-CN"');
+    expect(flat(toAgent.text)).toContain('负责专员，您好');
+    expect(flat(toAgent.text)).toContain('累计失效确认单 2 份');
+    expect(flat(toAgent.text)).toContain('请重新与客户沟通，并于 2026年11月30日 GMT+8 18:00 前出具新的需求确认单');
+  });
+
+  it('review request: the reviewer reads the solution, its tasks’ owners by name', async () => {
+    await send(solutionInput.requestId, 43, 'review-request', [{ kind: 'agent', agentId: 'A-REVIEWER-44' }], { area: 'technical', dueAt: DUE, round: 1 });
+    const mail = await mailFor(solutionInput.requestId, 43, 'review-request', 'A-REVIEWER-44');
+    expect(mail.subject).toBe(`[Review] Please review the solution for request ${solutionInput.requestId} (technical review)`);
+    const text = flat(mail.text);
+    expect(text).toContain('As the technical reviewer');
+    expect(text).toContain('Assignee: 负责专员.');
+    expect(text).toContain('Field visit (owner: 任务负责人, due 1 Dec 2026, 10:00 GMT+8)');
+  });
+
+  it('closure: closed unconfirmed, the customer is told how many sheets lapsed (from the document), the assignee too', async () => {
+    await send(sheetInput.requestId, 44, 'closure', [customerOf(sheetInput), { kind: 'agent', agentId: 'A-HOLDER-44' }], {
+      status: 'unconfirmed',
+      resolution: null,
+      followUp: null,
+    });
+    const toCustomer = await mailFor(sheetInput.requestId, 44, 'closure', sheetInput.customerId);
+    expect(toCustomer.subject).toBe(`【需求关闭】您的需求 ${sheetInput.requestId} 已关闭`);
+    expect(flat(toCustomer.text)).toContain('由于需求确认单累计 2 次未在规定时间内确认');
+    expect(toCustomer.text).not.toMatch(/处理结果|回访情况/);
+    expectNothingOfStaff(toCustomer);
+    const toAgent = await mailFor(sheetInput.requestId, 44, 'closure', 'A-HOLDER-44');
+    expect(toAgent.subject).toBe(`【已关闭】需求 ${sheetInput.requestId} 已关闭（需求未确认）`);
+  });
+
+  const recordedKeys = (requestId: string, eventSeq: number) =>
+    db.selectFrom('notifications').select('key').where('key', 'like', `${requestId}:${eventSeq}:%`).execute();
+
+  it.each([
+    ['requirement-sheet without dueAt', 'requirement-sheet', { link: 'sheet', revision: 1 }, /facts\.dueAt/],
+    ['solution with a dueAt that is no instant', 'solution', { link: 'solution', revision: 2, dueAt: 'tomorrow' }, /facts\.dueAt/],
+    ['void-sheet without voidSheets', 'void-sheet', { dueAt: DUE }, /facts\.voidSheets/],
+    ['closure without followUp', 'closure', { status: 'completed', resolution: 'delivered' }, /facts\.followUp/],
+  ] as const)('%s fails without retry, recording and sending nothing', async (_case, template, facts, message) => {
+    const before = sink.messages().length;
+    const failure = await send(sheetInput.requestId, 45, template, [customerOf(sheetInput)], facts).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'InvalidNotificationFacts', nonRetryable: true });
+    expect((failure as Error).message).toMatch(message);
+    expect(await recordedKeys(sheetInput.requestId, 45)).toEqual([]);
+    expect(sink.messages()).toHaveLength(before);
+  });
+
+  it('refuses a customer link addressed to staff, recording and sending nothing', async () => {
+    const before = sink.messages().length;
+    const failure = await send(sheetInput.requestId, 46, 'requirement-sheet', [customerOf(sheetInput), { kind: 'agent', agentId: 'A-HOLDER-44' }], {
+      link: 'sheet',
+      revision: 1,
+      dueAt: DUE,
+    }).catch((err: unknown) => err);
+    expect(failure).toMatchObject({ type: 'InvalidNotificationFacts', nonRetryable: true });
+    expect(await recordedKeys(sheetInput.requestId, 46)).toEqual([]);
+    expect(sink.messages()).toHaveLength(before);
+  });
+
+  it('fails without retry when the recorded document has no sheet yet (the workflow records before it sends)', async () => {
+    const before = sink.messages().length;
+    // R-2026-000042 is still as recorded at intake: no sheet.
+    const failure = await send(input.requestId, 47, 'requirement-sheet', [{ kind: 'customer', customerId: input.customerId }], {
+      link: 'sheet',
+      revision: 1,
+      dueAt: DUE,
+    }).catch((err: unknown) => err);
+    expect(failure).toMatchObject({ type: 'DocumentNotRecorded', nonRetryable: true });
+    expect(await recordedKeys(input.requestId, 47)).toEqual([]);
+    expect(sink.messages()).toHaveLength(before);
+  });
+
+  it('sends nothing for a sheet the recorded document has since superseded (its link would be stale)', async () => {
+    const before = sink.messages().length;
+    const result = await send(sheetInput.requestId, 48, 'requirement-sheet', [customerOf(sheetInput)], { link: 'sheet', revision: 0, dueAt: DUE });
+    expect(result).toEqual({ sent: [], skipped: [`${sheetInput.requestId}:48:requirement-sheet:${sheetInput.customerId}`], unresolved: [] });
+    expect(await recordedKeys(sheetInput.requestId, 48)).toEqual([]);
+    expect(sink.messages()).toHaveLength(before);
+  });
+});
+
+describe('the later stages’ mails show the document the workflow recorded', () => {
+  // A Chinese customer on the default policy; an English one on a policy that escalates at the end of the
+  // acceptance window and has no service representatives' desk.
+  const zhInput = requestInput({ requestId: 'R-2026-000046', customerId: 'C-TEST-0046', intake: { type: 'after_sales' } });
+  const enInput = requestInput({ requestId: 'R-2026-000047', customerId: input.customerId, policyVersion: 2 });
+  const STAFF = [
+    { id: 'A-HOLDER-46', name: '主办专员', email: 'holder.46@service.example', group_id: 'after_sales', language: 'zh-CN' },
+    { id: 'A-CO-46', name: '协办专员', email: 'co.46@service.example', group_id: 'technical_support', language: 'zh-CN' },
+    { id: 'A-LEGAL-46', name: 'Legal Reviewer', email: 'legal.46@service.example', group_id: 'technical_support', language: 'en' },
+  ];
+  const by = { at: '2026-11-24T03:00:00.000Z', byKind: 'staff' as const, byRole: 'agent', byAgentId: 'A-HOLDER-46', recordedFrom: null };
+  const DUE = '2026-11-30T10:00:00.000Z';
+  const LATER = '2026-12-02T10:00:00.000Z';
+
+  /** What `recordState` writes before these mails: a solution with a co-handler's task, then every later part. */
+  function recorded(base: RequestDocument): RequestDocument {
+    return {
+      ...base,
+      version: 9,
+      stage: 'follow_up',
+      subStage: 'intervention',
+      assignee: { id: 'A-HOLDER-46', group: 'after_sales' },
+      rejections: 3,
+      solution: {
+        ...by,
+        revision: 1,
+        steps: ['上门检测'],
+        resources: null,
+        risks: [],
+        tasks: [
+          { id: 'T-CO', title: '更换主板（合成数据）', ownerId: 'A-CO-46', dueAt: '2026-11-28T02:00:00.000Z', acceptedAt: null, completedAt: null, note: null },
+          { id: 'T-OWN', title: '回访确认', ownerId: 'A-HOLDER-46', dueAt: '2026-11-29T02:00:00.000Z', acceptedAt: by.at, completedAt: by.at, note: null },
+        ],
+        complex: true,
+        reviews: [{ area: 'legal', agentId: 'A-LEGAL-46', approved: null, comment: null, at: null }],
+        reviewRounds: 1,
+        state: 'agreed',
+        customerComment: null,
+      },
+      progress: [{ ...by, note: '主板已到货', percent: 50, nextSteps: '周五上门更换', risks: null }],
+      delays: [{ ...by, from: DUE, to: LATER, reason: '主板需从厂家调货', lateNotice: true }],
+      pauses: [{ ...by, reason: '请提供设备序列号', resumedAt: null, resumedBy: null }],
+      delivery: {
+        ...by,
+        revision: 2,
+        summary: '已更换主板，设备恢复正常',
+        verification: '开机自检通过',
+        state: 'rejected',
+        customerComment: '开机仍有异响',
+      },
+      feedback: {
+        ...by,
+        source: 'survey',
+        resolved: null,
+        ratings: { responseSpeed: 3, resolution: 1, attitude: 4, professionalism: 3 },
+        verdict: 'dissatisfied',
+        shortfalls: '问题没有解决',
+        comment: null,
+        nps: 2,
+      },
+      documentRevisions: { solution: 1, delivery: 2, 'waiting-notice': 1, questionnaire: 1 },
+    };
+  }
+
+  beforeAll(async () => {
+    const escalating: Policy = { ...structuredClone(DEFAULT_POLICY), acceptanceOnExpiry: 'escalate' };
+    delete escalating.addresses.serviceRepresentatives;
+    await db.insertInto('policies').values({ version: 2, document: JSON.stringify(escalating), created_by: 'test' }).execute();
+    await db
+      .insertInto('customers')
+      .values({ id: zhInput.customerId, name: '测试客户丁', email: 'customer.46@example.com', phone: '+86 100 0000 0046', tier: 'standard', language: 'zh-CN' })
+      .execute();
+    await db.insertInto('agents').values(STAFF).execute();
+    for (const request of [zhInput, enInput]) {
+      await activities.recordRequest({ request, document: initialDocument(request) });
+      await db.updateTable('requests').set({ assignee_id: 'A-HOLDER-46', group_id: 'after_sales' }).where('id', '=', request.requestId).execute();
+      await activities.recordState({ document: recorded(initialDocument(request)) });
+    }
+  });
+
+  const send = (request: typeof zhInput, eventSeq: number, template: NotifyInput['template'], recipients: NotificationRecipient[], facts: NotifyInput['facts']) =>
+    activities.notify({ requestId: request.requestId, eventSeq, template, recipients, facts });
+  const customerOf = (request: typeof zhInput): NotificationRecipient => ({ kind: 'customer', customerId: request.customerId });
+  const mailFor = (request: typeof zhInput, eventSeq: number, template: string, recipientId: string) =>
+    sink.waitFor((m) => m.messageId === messageIdOf(`${request.requestId}:${eventSeq}:${template}:${recipientId}`));
+  const tokenOf = (html: string | null): string => {
+    const token = /href="https:\/\/service\.example\/c\/([^"]+)"/.exec(html ?? '')?.[1];
+    expect(token).toBeDefined();
+    return token!;
+  };
+  const expectNothingOfStaff = (mail: { text: string; html: string | null }) => {
+    for (const agent of STAFF) {
+      for (const part of [mail.text, mail.html ?? '']) {
+        expect(part).not.toContain(agent.email);
+        expect(part).not.toContain(agent.id);
+        expect(part).not.toContain(agent.name);
+      }
+    }
+  };
+  const recordedKeys = (request: typeof zhInput, eventSeq: number) =>
+    db.selectFrom('notifications').select('key').where('key', 'like', `${request.requestId}:${eventSeq}:%`).execute();
+
+  it('task assigned: the co-handler reads the task’s title and due time from the document, and when to accept it', async () => {
+    const result = await send(zhInput, 60, 'task-assigned', [{ kind: 'agent', agentId: 'A-CO-46' }], {
+      taskId: 'T-CO',
+      dueAt: '2026-11-28T02:00:00.000Z',
+      acceptBy: '2026-11-27T11:00:00.000Z',
+    });
+    expect(result.sent).toEqual([`${zhInput.requestId}:60:task-assigned:A-CO-46`]);
+    const mail = await mailFor(zhInput, 60, 'task-assigned', 'A-CO-46');
+    expect(mail.envelopeTo).toEqual(['co.46@service.example']);
+    expect(mail.subject).toBe(`【协办任务】需求 ${zhInput.requestId} 有一项任务分配给您`);
+    const text = flat(mail.text);
+    expect(text).toContain('协办专员，您好');
+    expect(text).toContain('任务：更换主板（合成数据） 完成时限：2026年11月28日 GMT+8 10:00');
+    expect(text).toContain('请于 2026年11月27日 GMT+8 19:00 前确认接收该任务');
+    expect(text).toContain('需求负责人：主办专员');
+  });
+
+  it('waiting notice: the English customer reads what is needed, with a link that resumes the clock', async () => {
+    await send(enInput, 61, 'waiting-notice', [customerOf(enInput)], { link: 'waiting-notice', revision: 1 });
+    const mail = await mailFor(enInput, 61, 'waiting-notice', enInput.customerId);
+    expect(mail.envelopeTo).toEqual(['customer.42@example.com']);
+    expect(mail.subject).toBe(`Your request ${enInput.requestId}: we need something from you`);
+    expect(flat(mail.text)).toContain('What we need: 请提供设备序列号');
+    expect(flat(mail.text)).toContain('You can also cancel the request from that page.');
+    expect(verifyCustomerToken(tokenOf(mail.html), TOKEN_SECRET, NOW)).toEqual({
+      valid: true,
+      claims: expect.objectContaining({ requestId: enInput.requestId, document: 'waiting-notice', revision: 1, actions: ['resume', 'cancel'] }),
+    });
+    expectNothingOfStaff(mail);
+  });
+
+  it('delay notice: the Chinese customer reads the new time and the reason, never that the notice was late', async () => {
+    await send(zhInput, 62, 'delay-notice', [customerOf(zhInput)], { from: DUE, to: LATER, lateNotice: true });
+    const mail = await mailFor(zhInput, 62, 'delay-notice', zhInput.customerId);
+    expect(mail.subject).toBe(`【延期通知】您的需求 ${zhInput.requestId} 预计交付时间调整`);
+    const text = flat(mail.text);
+    expect(text).toContain('预计交付时间由 2026年11月30日 GMT+8 18:00 调整为 2026年12月2日 GMT+8 18:00');
+    expect(text).toContain('调整原因： 主板需从厂家调货');
+    expect(text).not.toMatch(/提前|迟|late/i);
+    expectNothingOfStaff(mail);
+  });
+
+  it('weekly progress report: this week’s updates, the next steps, tasks done of all, and no author', async () => {
+    await send(zhInput, 63, 'progress-report', [customerOf(zhInput)], { week: 1 });
+    const mail = await mailFor(zhInput, 63, 'progress-report', zhInput.customerId);
+    expect(mail.subject).toBe(`【服务进度报告】您的需求 ${zhInput.requestId} 第 1 周进度`);
+    const text = flat(mail.text);
+    expect(text).toContain('2026年11月24日 GMT+8 11:00：主板已到货（整体进度 50%）');
+    expect(text).toContain('任务完成情况：已完成 1 项，共 2 项');
+    expect(text).toContain('下一步计划： 周五上门更换');
+    expect(text).not.toContain('风险及应对');
+    expectNothingOfStaff(mail);
+  });
+
+  it('delivery: a link signed for the delivery’s revision, and silence deemed acceptance only under the request’s policy', async () => {
+    await send(zhInput, 64, 'delivery', [customerOf(zhInput)], { link: 'delivery', revision: 2, dueAt: DUE });
+    const zh = await mailFor(zhInput, 64, 'delivery', zhInput.customerId);
+    expect(zh.subject).toBe(`【服务交付】您的需求 ${zhInput.requestId} 已交付，请验收`);
+    expect(flat(zh.text)).toContain('交付内容： 已更换主板，设备恢复正常');
+    expect(flat(zh.text)).toContain('验收方式： 开机自检通过');
+    expect(flat(zh.text)).toContain('根据服务条款，逾期未验收将视为验收通过');
+    expect(flat(zh.text)).not.toContain('开机仍有异响');
+    expect(verifyCustomerToken(tokenOf(zh.html), TOKEN_SECRET, NOW)).toEqual({
+      valid: true,
+      claims: expect.objectContaining({ requestId: zhInput.requestId, document: 'delivery', revision: 2, actions: ['accept', 'reject', 'cancel'] }),
+    });
+    expectNothingOfStaff(zh);
+
+    // Policy version 2 escalates instead: the English customer is not told silence accepts.
+    await send(enInput, 64, 'delivery', [customerOf(enInput)], { link: 'delivery', revision: 2, dueAt: DUE });
+    const en = await mailFor(enInput, 64, 'delivery', enInput.customerId);
+    expect(flat(en.text)).toContain('Please accept it, or tell us what needs fixing, by 30 Nov 2026, 18:00 GMT+8');
+    expect(en.text).not.toMatch(/deemed/);
+  });
+
+  it('deemed acceptance: the customer and the assignee, each with their own wording', async () => {
+    const result = await send(zhInput, 65, 'deemed-acceptance', [customerOf(zhInput), { kind: 'agent', agentId: 'A-HOLDER-46' }], {
+      deadline: 'acceptance',
+      dueAt: DUE,
+    });
+    expect(result.sent).toHaveLength(2);
+    const toCustomer = await mailFor(zhInput, 65, 'deemed-acceptance', zhInput.customerId);
+    expect(toCustomer.subject).toBe(`【验收通知】您的需求 ${zhInput.requestId} 已视为验收通过`);
+    expect(flat(toCustomer.text)).toContain('根据服务条款，逾期未验收视为验收通过');
+    expectNothingOfStaff(toCustomer);
+    const toAgent = await mailFor(zhInput, 65, 'deemed-acceptance', 'A-HOLDER-46');
+    expect(toAgent.envelopeTo).toEqual(['holder.46@service.example']);
+    expect(toAgent.subject).toBe(`【视为验收】需求 ${zhInput.requestId} 逾期未验收，已视为验收通过`);
+  });
+
+  it('repeated rejection and intervention needed go to the supervisors’ address, with the reasons and the feedback', async () => {
+    await send(zhInput, 66, 'repeated-rejection', [{ kind: 'policyAddress', name: 'supervisors' }], { rejections: 3 });
+    const rejection = await mailFor(zhInput, 66, 'repeated-rejection', 'supervisors');
+    expect(rejection.envelopeTo).toEqual(['supervisors@service.example']);
+    expect(rejection.subject).toBe(`【多次验收不通过】需求 ${zhInput.requestId} 的交付成果第 3 次被客户驳回`);
+    expect(flat(rejection.text)).toContain('客户驳回原因： 开机仍有异响');
+    expect(flat(rejection.text)).toContain('需求负责人：主办专员');
+
+    await send(zhInput, 67, 'intervention-needed', [{ kind: 'policyAddress', name: 'supervisors' }], { verdict: 'dissatisfied' });
+    const intervention = await mailFor(zhInput, 67, 'intervention-needed', 'supervisors');
+    expect(intervention.subject).toBe(`【需主管介入】需求 ${zhInput.requestId} 客户满意度反馈需采取补救措施`);
+    const text = flat(intervention.text);
+    expect(text).toContain('客户反馈（满意度问卷，');
+    expect(text).toContain('结论为“不满意”');
+    expect(text).toContain('问题解决效果：1 分（低分）');
+    expect(text).toContain('推荐意愿（0–10 分）：2');
+    expect(text).toContain('不足之处： 问题没有解决');
+  });
+
+  it('questionnaire: a link signed for the questionnaire', async () => {
+    await send(enInput, 68, 'questionnaire', [customerOf(enInput)], { link: 'questionnaire', revision: 1 });
+    const mail = await mailFor(enInput, 68, 'questionnaire', enInput.customerId);
+    expect(mail.subject).toBe(`How did we do? A short questionnaire about your request ${enInput.requestId}`);
+    expect(verifyCustomerToken(tokenOf(mail.html), TOKEN_SECRET, NOW)).toEqual({
+      valid: true,
+      claims: expect.objectContaining({ document: 'questionnaire', revision: 1, actions: ['survey', 'cancel'] }),
+    });
+    expectNothingOfStaff(mail);
+  });
+
+  it('deadline escalation: the task by its title and owner, the reviewers who have not answered by name', async () => {
+    await send(zhInput, 69, 'deadline-escalation', [{ kind: 'agent', agentId: 'A-HOLDER-46' }], { deadline: 'taskAcceptance', dueAt: DUE, taskId: 'T-CO' });
+    const task = await mailFor(zhInput, 69, 'deadline-escalation', 'A-HOLDER-46');
+    expect(flat(task.text)).toContain('任务：更换主板（合成数据）（负责人：协办专员）');
+    await send(zhInput, 70, 'deadline-escalation', [{ kind: 'agent', agentId: 'A-HOLDER-46' }], {
+      deadline: 'review',
+      dueAt: DUE,
+      pendingReviewers: 'A-LEGAL-46',
+    });
+    const review = await mailFor(zhInput, 70, 'deadline-escalation', 'A-HOLDER-46');
+    expect(flat(review.text)).toContain('尚未给出评审意见的评审人：Legal Reviewer');
+    expect(review.text).not.toContain('A-LEGAL-46');
+  });
+
+  it('the service representatives’ desk: its own address, or the supervisors’ under a policy without one', async () => {
+    const facts = { deadline: 'callback', dueAt: DUE };
+    const desk = await send(zhInput, 71, 'deadline-reminder', [{ kind: 'policyAddress', name: 'serviceRepresentatives' }], facts);
+    expect(desk.sent).toEqual([`${zhInput.requestId}:71:deadline-reminder:serviceRepresentatives`]);
+    const toDesk = await mailFor(zhInput, 71, 'deadline-reminder', 'serviceRepresentatives');
+    expect(toDesk.envelopeTo).toEqual(['service-desk@service.example']);
+    expect(flat(toDesk.text)).toContain('客服专员 / Service representatives，您好');
+    expect(toDesk.subject).toBe(`【提醒】需求 ${zhInput.requestId} 的“回访”即将到期`);
+    await send(enInput, 71, 'deadline-reminder', [{ kind: 'policyAddress', name: 'serviceRepresentatives' }], facts);
+    expect((await mailFor(enInput, 71, 'deadline-reminder', 'serviceRepresentatives')).envelopeTo).toEqual(['supervisors@service.example']);
+  });
+
+  it('fails without retry for a task the document does not hold, and sends nothing for a wait already over', async () => {
+    const before = sink.messages().length;
+    const failure = await send(zhInput, 72, 'task-assigned', [{ kind: 'agent', agentId: 'A-CO-46' }], {
+      taskId: 'T-NONE',
+      dueAt: DUE,
+      acceptBy: DUE,
+    }).catch((err: unknown) => err);
+    expect(failure).toMatchObject({ type: 'DocumentNotRecorded', nonRetryable: true });
+    expect(await recordedKeys(zhInput, 72)).toEqual([]);
+
+    const over = recorded(initialDocument(zhInput));
+    over.version = 10;
+    over.pauses = [{ ...over.pauses[0]!, resumedAt: '2026-11-27T06:00:00.000Z' }];
+    await activities.recordState({ document: over });
+    const result = await send(zhInput, 73, 'waiting-notice', [customerOf(zhInput)], { link: 'waiting-notice', revision: 1 });
+    expect(result).toEqual({ sent: [], skipped: [`${zhInput.requestId}:73:waiting-notice:${zhInput.customerId}`], unresolved: [] });
+    expect(await recordedKeys(zhInput, 73)).toEqual([]);
     expect(sink.messages()).toHaveLength(before);
   });
 });

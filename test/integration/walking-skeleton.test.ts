@@ -247,7 +247,7 @@ describe('a request taken in over HTTP', () => {
     const firstResponse = await stack.mail.waitFor((m) => m.envelopeTo.includes('customer.a@example.com') && m.subject.includes('已由专人处理'));
     expect(firstResponse.text).toContain(AGENT.name);
     expect(firstResponse.text).toMatch(/http:\/\/localhost:3000\/c\/[\w-]+\.[\w-]+/);
-    const row = await eventually(
+    await eventually(
       () => stack.db.selectFrom('requests').select(['stage', 'version']).where('id', '=', requestId).executeTakeFirstOrThrow(),
       (r) => r.stage === 'analysis',
     );

@@ -12,9 +12,11 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Actor } from '../../contracts/actor';
 import type { AssignAgentInput, AssignmentResult, NotifyInput, RequestActivities, TransferAssignmentInput } from '../../contracts/activities';
 import type { PolicySnapshot } from '../../contracts/policy';
-import type { CustomerRequestInput, RequestDocument } from '../../contracts/request';
+import type { CustomerDocument } from '../../contracts/customer-document';
+import type { CustomerRequestInput, DeadlineEntry, DeadlineId, RequestDocument } from '../../contracts/request';
 import { WorkflowType } from '../../contracts/temporal';
-import { stateQuery } from '../../workflows/definitions';
+import type { ActionName } from '../../rules/actions';
+import { actionUpdates, stateQuery } from '../../workflows/definitions';
 import { calendarSnapshot, policySnapshot } from './fixtures';
 
 /** Staff and customers as the API passes them to actions. */
@@ -45,6 +47,7 @@ export function fakeActivities(options: FakeActivityOptions = {}) {
   const assignCalls: AssignAgentInput[] = [];
   const transfers: TransferAssignmentInput[] = [];
   const releases: string[] = [];
+  const archived: RequestDocument[] = [];
   const activities: RequestActivities = {
     loadPolicy: async () => options.policy ?? policySnapshot(),
     loadCalendar: async () => calendarSnapshot(),
@@ -64,6 +67,9 @@ export function fakeActivities(options: FakeActivityOptions = {}) {
     releaseAssignment: async ({ requestId }) => {
       releases.push(requestId);
     },
+    archiveRequest: async ({ document }) => {
+      archived.push(document);
+    },
     notify: async (input) => {
       notifications.push(input);
       return { sent: input.recipients.map((r) => JSON.stringify(r)), skipped: [], unresolved: [] };
@@ -71,7 +77,7 @@ export function fakeActivities(options: FakeActivityOptions = {}) {
   };
   const templates = (): string[] => notifications.map((n) => n.template);
   const mailsOf = (template: string): NotifyInput[] => notifications.filter((n) => n.template === template);
-  return { activities, notifications, recordedStates, assignCalls, transfers, releases, templates, mailsOf };
+  return { activities, notifications, recordedStates, assignCalls, transfers, releases, archived, templates, mailsOf };
 }
 
 /** Starts a request with these activities and runs `story` while a worker runs. */
@@ -122,4 +128,47 @@ export async function failureOf(promise: Promise<unknown>): Promise<ApplicationF
 export async function acceptedUpdates(handle: WorkflowHandle): Promise<number> {
   const history = await handle.fetchHistory();
   return history.events!.filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).length;
+}
+
+/** Performs an action as its Update, as the API would, optionally with a customer token's document or an Update id. */
+export function act(
+  handle: WorkflowHandle,
+  action: ActionName,
+  actor: Actor,
+  input: Record<string, unknown> = {},
+  extra: { document?: { name: CustomerDocument; revision: number }; updateId?: string } = {},
+): Promise<RequestDocument> {
+  return handle.executeUpdate(actionUpdates[action], {
+    args: [{ actor, input, ...(extra.document ? { document: extra.document } : {}) }],
+    ...(extra.updateId ? { updateId: extra.updateId } : {}),
+  });
+}
+
+/** The one pending deadline of that name (fails the test if there is not exactly one). */
+export function pendingOf(doc: RequestDocument, name: DeadlineId): DeadlineEntry {
+  const entries = doc.deadlines.filter((d) => d.name === name && d.state === 'pending');
+  expect(entries).toHaveLength(1);
+  return entries[0]!;
+}
+
+/** The states of every deadline of that name, oldest first. */
+export function statesOf(doc: RequestDocument, name: DeadlineId): string[] {
+  return doc.deadlines.filter((d) => d.name === name).map((d) => d.state);
+}
+
+/**
+ * The workflow's result once it has completed. Polled rather than awaited:
+ * the test server's result call skips time, which a closed request must not need.
+ */
+export async function closedResult(handle: WorkflowHandle): Promise<RequestDocument> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if ((await handle.describe()).status.name === 'COMPLETED') return (await handle.result()) as RequestDocument;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the request did not close: ${JSON.stringify((await handle.describe()).status)}`);
+}
+
+/** Skips the test server's clock to just past an instant (or, with a negative margin, just before it). */
+export async function sleepUntil(env: TestWorkflowEnvironment, iso: string, marginMs: number): Promise<void> {
+  await env.sleep(Date.parse(iso) - (await env.currentTimeMs()) + marginMs);
 }

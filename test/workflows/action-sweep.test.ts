@@ -15,7 +15,8 @@ import { ACTION_NAMES, CUSTOMER_ACTIONS, type ActionName } from '../../rules/act
 import { actionUpdates } from '../../workflows/definitions';
 import { requestInput } from '../support/fixtures';
 import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } from '../support/temporal';
-import { acceptedUpdates, actors, failureOf, fakeActivities, stateWhen, withRequest } from '../support/workflow-harness';
+import { reviewedSolution, sheetBody, solutionBody, toAcceptance, toAnalysis, toDrafting, toInProgress } from '../support/complex-path';
+import { acceptedUpdates, act, actors, failureOf, fakeActivities, stateWhen, withRequest } from '../support/workflow-harness';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -79,9 +80,11 @@ interface Stage {
   input: CustomerRequestInput;
   nobodyFirst?: number;
   assigned: boolean;
-  reach(handle: WorkflowHandle): Promise<void>;
+  reach(handle: WorkflowHandle): Promise<unknown>;
   /** What each actor may do there (the `allowed` of a 409); everyone else: nothing. */
   allowed: Partial<Record<SweepActor, ActionName[]>>;
+  /** Scope beyond `scopeOf`: a named reviewer's `review`, a task owner's task actions. */
+  extraScope?: Partial<Record<SweepActor, ActionName[]>>;
 }
 
 const complexFault = requestInput();
@@ -90,6 +93,10 @@ const emergency = requestInput({ intake: { complexity: 'emergency' } });
 const byCustomer: Partial<Record<SweepActor, ActionName[]>> = { customer: ['cancel'], intakeRecording: ['cancel'], assigneeRecording: ['cancel'] };
 const afterFirstResponse = { customer: ['rate-first-contact', 'cancel'], intakeRecording: ['rate-first-contact', 'cancel'], assigneeRecording: ['rate-first-contact', 'cancel'] } satisfies Partial<Record<SweepActor, ActionName[]>>;
 const overseers = { lead: ['reassign'], supervisor: ['reassign', 'cancel'], admin: ['reassign', 'cancel'] } satisfies Partial<Record<SweepActor, ActionName[]>>;
+
+const taskOwner = { colleague: ['accept-task', 'complete-task'] } satisfies Partial<Record<SweepActor, ActionName[]>>;
+const reviewer = { colleague: ['review'] } satisfies Partial<Record<SweepActor, ActionName[]>>;
+const customersMay = (...actions: ActionName[]) => ({ customer: actions, intakeRecording: actions, assigneeRecording: actions });
 
 const STAGES: Stage[] = [
   {
@@ -111,22 +118,118 @@ const STAGES: Stage[] = [
     name: 'analysis (simple)',
     input: simpleFault,
     assigned: true,
-    reach: async (h) => void (await h.executeUpdate(actionUpdates.acknowledge, { args: [{ actor: actors.assignee, input: {} }] })),
+    reach: async (h) => void (await act(h, 'acknowledge', actors.assignee)),
     allowed: { ...overseers, ...afterFirstResponse, assignee: ['resolve', 'reclassify'], lead: ['reclassify', 'reassign'] },
   },
   {
     name: 'solution_design/drafting (emergency)',
     input: emergency,
     assigned: true,
-    reach: async (h) => void (await h.executeUpdate(actionUpdates.acknowledge, { args: [{ actor: actors.assignee, input: {} }] })),
+    reach: async (h) => void (await act(h, 'acknowledge', actors.assignee)),
     allowed: { ...overseers, ...afterFirstResponse, assignee: ['temporary-measure', 'solution'] },
   },
   {
     name: 'follow_up/awaiting_feedback (resolved at first contact)',
     input: simpleFault,
     assigned: true,
-    reach: async (h) => void (await h.executeUpdate(actionUpdates.resolve, { args: [{ actor: actors.assignee, input: { answer: '已答复' } }] })),
-    allowed: { ...overseers, ...afterFirstResponse },
+    reach: async (h) => void (await act(h, 'resolve', actors.assignee, { answer: '已答复' })),
+    allowed: {
+      ...overseers,
+      ...customersMay('survey', 'rate-first-contact', 'cancel'),
+      assigneeRecording: ['rate-first-contact', 'cancel'],
+      intake: ['callback'],
+      supervisor: ['callback', 'reassign', 'cancel'],
+      admin: ['callback', 'reassign', 'cancel'],
+    },
+  },
+  {
+    name: 'analysis (complex)',
+    input: complexFault,
+    assigned: true,
+    reach: async (h) => void (await toAnalysis(h)),
+    allowed: { ...overseers, ...afterFirstResponse, assignee: ['requirement-sheet'], lead: ['requirement-sheet', 'reassign'] },
+  },
+  {
+    name: 'awaiting_confirmation',
+    input: complexFault,
+    assigned: true,
+    reach: async (h) => {
+      await toAnalysis(h);
+      await act(h, 'requirement-sheet', actors.assignee, sheetBody);
+    },
+    allowed: { ...overseers, ...customersMay('confirm', 'request-changes', 'rate-first-contact', 'cancel') },
+  },
+  {
+    name: 'solution_design/in_review',
+    input: complexFault,
+    assigned: true,
+    reach: async (h) => {
+      await toDrafting(h);
+      await act(h, 'solution', actors.assignee, reviewedSolution);
+    },
+    extraScope: reviewer,
+    allowed: { ...overseers, ...afterFirstResponse, colleague: ['review'], supervisor: ['review', 'reassign', 'cancel'], admin: ['review', 'reassign', 'cancel'] },
+  },
+  {
+    name: 'solution_design/presented',
+    input: complexFault,
+    assigned: true,
+    reach: async (h) => {
+      await toDrafting(h);
+      await act(h, 'solution', actors.assignee, solutionBody);
+    },
+    allowed: { ...overseers, ...customersMay('agree-solution', 'revise-solution', 'rate-first-contact', 'cancel') },
+  },
+  {
+    name: 'in_progress/working',
+    input: complexFault,
+    assigned: true,
+    reach: async (h) => void (await toInProgress(h)),
+    extraScope: taskOwner,
+    allowed: { ...overseers, ...afterFirstResponse, assignee: ['progress', 'delay', 'wait-for-customer'], colleague: ['accept-task', 'complete-task'] },
+  },
+  {
+    name: 'in_progress/waiting_on_customer',
+    input: complexFault,
+    assigned: true,
+    reach: async (h) => {
+      await toInProgress(h);
+      await act(h, 'wait-for-customer', actors.assignee, { reason: '请提供序列号' });
+    },
+    extraScope: taskOwner,
+    // No delay while the execution clock stands still: there is no due time to move.
+    allowed: { ...overseers, ...customersMay('resume', 'rate-first-contact', 'cancel'), assignee: ['progress', 'resume'], colleague: ['accept-task', 'complete-task'] },
+  },
+  {
+    name: 'awaiting_acceptance',
+    input: complexFault,
+    assigned: true,
+    reach: toAcceptance,
+    extraScope: taskOwner,
+    allowed: { ...overseers, ...customersMay('accept', 'reject', 'rate-first-contact', 'cancel') },
+  },
+  {
+    name: 'rework',
+    input: complexFault,
+    assigned: true,
+    reach: async (h) => {
+      await toAcceptance(h);
+      await act(h, 'reject', actors.customer, { reasons: '仍无法开机' });
+    },
+    extraScope: taskOwner,
+    allowed: { ...overseers, ...afterFirstResponse, assignee: ['progress', 'delivery'] },
+  },
+  {
+    name: 'follow_up/intervention',
+    input: complexFault,
+    assigned: true,
+    reach: async (h) => {
+      await toAcceptance(h);
+      await act(h, 'accept', actors.customer);
+      await act(h, 'survey', actors.customer, { ratings: { responseSpeed: 1, resolution: 3, attitude: 3, professionalism: 3 }, verdict: 'dissatisfied' });
+    },
+    extraScope: taskOwner,
+    allowed: { ...overseers, ...afterFirstResponse, supervisor: ['intervention', 'reassign', 'cancel'], admin: ['intervention', 'reassign', 'cancel'] },
   },
 ];
 
@@ -142,7 +245,7 @@ describe.each(STAGES)('in $name', (stage) => {
       let tried = 0;
       for (const [who, actor] of Object.entries(sweepActors) as [SweepActor, Actor][]) {
         const allowed = stage.allowed[who] ?? [];
-        const scope = scopeOf(who, stage.assigned);
+        const scope = [...scopeOf(who, stage.assigned), ...(stage.extraScope?.[who] ?? [])];
         const rejected = ACTION_NAMES.filter((action) => !allowed.includes(action));
         const outcomes = await Promise.all(
           rejected.map(async (action) => {

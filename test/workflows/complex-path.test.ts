@@ -5,17 +5,15 @@
  * `unconfirmed`), solution design with review rounds, presentation, revision
  * and agreement — each deadline expiring and met just before it expires.
  */
-import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Actor } from '../../contracts/actor';
-import type { DeadlineEntry, RequestDocument } from '../../contracts/request';
+import type { RequestDocument } from '../../contracts/request';
 import { SearchAttribute } from '../../contracts/temporal';
-import type { ActionName } from '../../rules/actions';
-import { actionUpdates, stateQuery } from '../../workflows/definitions';
+import { stateQuery } from '../../workflows/definitions';
+import { legalReviewer, reviewedSolution, sheetBody, solutionBody, toAnalysis, toDrafting } from '../support/complex-path';
 import { policySnapshot, requestInput } from '../support/fixtures';
 import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } from '../support/temporal';
-import { acceptedUpdates, actors, failureOf, fakeActivities, stateWhen, withRequest } from '../support/workflow-harness';
+import { acceptedUpdates, act, actors, failureOf, fakeActivities, pendingOf, stateWhen, statesOf, withRequest, sleepUntil } from '../support/workflow-harness';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -35,43 +33,8 @@ afterEach(async () => {
 
 const HOUR = 3_600_000;
 const complexFault = requestInput();
-const sheetBody = { description: '设备无法开机，需上门检测（合成数据）', goal: '恢复设备正常使用', customerObligations: '提供购买凭证' };
-const solutionBody = {
-  steps: ['上门检测', '更换电源模块'],
-  resources: '工程师一名',
-  risks: [{ risk: '配件缺货', mitigation: '调拨备件' }],
-  tasks: [{ title: '更换电源模块', ownerId: 'A-OTHER', dueAt: '2026-12-10T10:00:00.000Z' }],
-};
-const reviewed = { ...solutionBody, complex: true, reviewers: [{ area: 'technical', agentId: 'A-OTHER' }, { area: 'legal', agentId: 'A-LEGAL' }] };
-const legal: Actor = { ...actors.colleague, agentId: 'A-LEGAL', group: 'complaints' };
-
-function act(handle: WorkflowHandle, action: ActionName, actor: Actor, input: Record<string, unknown> = {}, document?: { name: 'sheet' | 'solution'; revision: number }) {
-  return handle.executeUpdate(actionUpdates[action], { args: [{ actor, input, ...(document ? { document } : {}) }] });
-}
-
-const pendingOf = (doc: RequestDocument, name: string): DeadlineEntry => {
-  const entries = doc.deadlines.filter((d) => d.name === name && d.state === 'pending');
-  expect(entries).toHaveLength(1);
-  return entries[0]!;
-};
-const statesOf = (doc: RequestDocument, name: string) => doc.deadlines.filter((d) => d.name === name).map((d) => d.state);
-
-/** Drives a complex fault to analysis, owing its requirement sheet. */
-async function toAnalysis(handle: WorkflowHandle): Promise<RequestDocument> {
-  await stateWhen(handle, (d) => d.stage === 'assigned');
-  return act(handle, 'acknowledge', actors.assignee);
-}
-
-async function toDrafting(handle: WorkflowHandle): Promise<RequestDocument> {
-  await toAnalysis(handle);
-  await act(handle, 'requirement-sheet', actors.assignee, sheetBody);
-  return act(handle, 'confirm', actors.customer, {}, { name: 'sheet', revision: 1 });
-}
-
-/** Sleeps until just past (or, with a negative margin, just before) an instant. */
-async function sleepUntil(iso: string, marginMs: number): Promise<void> {
-  await env.sleep(Date.parse(iso) - (await env.currentTimeMs()) + marginMs);
-}
+const reviewed = reviewedSolution;
+const legal = legalReviewer;
 
 describe('analysis and confirmation', () => {
   it('issues the sheet, owes the confirmation within 1 working day, and on confirmation owes the solution within 2 hours', async () => {
@@ -100,7 +63,7 @@ describe('analysis and confirmation', () => {
 
       const byStaffUnrecorded = await failureOf(act(handle, 'confirm', actors.assignee));
       expect(byStaffUnrecorded.type).toBe('Forbidden');
-      const confirmed = await act(handle, 'confirm', actors.customer, { comment: '确认' }, { name: 'sheet', revision: 1 });
+      const confirmed = await act(handle, 'confirm', actors.customer, { comment: '确认' }, { document: { name: 'sheet', revision: 1 } });
       expect([confirmed.stage, confirmed.subStage]).toEqual(['solution_design', 'drafting']);
       expect(confirmed.sheet).toMatchObject({ state: 'confirmed', customerComment: '确认' });
       expect(statesOf(confirmed, 'confirmation')).toEqual(['met']);
@@ -117,7 +80,7 @@ describe('analysis and confirmation', () => {
     await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
       const analysis = await toAnalysis(handle);
       const due = pendingOf(analysis, 'requirementSheet');
-      await sleepUntil(due.dueAt, 60_000);
+      await sleepUntil(env, due.dueAt, 60_000);
       await stateWhen(handle, () => fake.templates().includes('deadline-escalation'));
       expect(fake.mailsOf('deadline-reminder').map((m) => [m.facts.deadline, m.recipients])).toEqual([['requirementSheet', [{ kind: 'agent', agentId: 'A-ASSIGNEE' }]]]);
       expect(fake.mailsOf('deadline-escalation')[0]!.recipients).toEqual([
@@ -138,7 +101,7 @@ describe('analysis and confirmation', () => {
     await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
       await toAnalysis(handle);
       const issued = await act(handle, 'requirement-sheet', actors.assignee, sheetBody);
-      await sleepUntil(pendingOf(issued, 'confirmation').dueAt, -1_000);
+      await sleepUntil(env, pendingOf(issued, 'confirmation').dueAt, -1_000);
       const confirmed = await act(handle, 'confirm', { ...actors.intake, recordedFrom: 'phone' }, {});
       expect(statesOf(confirmed, 'confirmation')).toEqual(['met']);
       expect(confirmed.voidSheets).toBe(0);
@@ -154,7 +117,7 @@ describe('analysis and confirmation', () => {
       for (const round of [1, 2]) {
         const issued = await act(handle, 'requirement-sheet', actors.assignee, sheetBody);
         expect(issued.sheet?.revision).toBe(round);
-        await sleepUntil(pendingOf(issued, 'confirmation').dueAt, 1_000);
+        await sleepUntil(env, pendingOf(issued, 'confirmation').dueAt, 1_000);
         const voided = await stateWhen(handle, (d) => d.voidSheets === round && fake.mailsOf('void-sheet').length === round);
         expect(voided.stage).toBe('analysis');
         expect(voided.sheet?.state).toBe('void');
@@ -163,11 +126,11 @@ describe('analysis and confirmation', () => {
         expect(mail.recipients).toEqual([{ kind: 'customer', customerId: 'C-TEST-0001' }, { kind: 'agent', agentId: 'A-ASSIGNEE' }]);
         expect(mail.facts).toEqual({ voidSheets: round, dueAt: owed.dueAt });
         // The void sheet can no longer be confirmed.
-        const stale = await failureOf(act(handle, 'confirm', actors.customer, {}, { name: 'sheet', revision: round }));
+        const stale = await failureOf(act(handle, 'confirm', actors.customer, {}, { document: { name: 'sheet', revision: round } }));
         expect(stale.type).toBe('InvalidTransition');
       }
       const third = await act(handle, 'requirement-sheet', actors.assignee, sheetBody);
-      await sleepUntil(pendingOf(third, 'confirmation').dueAt, 1_000);
+      await sleepUntil(env, pendingOf(third, 'confirmation').dueAt, 1_000);
       const closed = await stateWhen(handle, (d) => d.status === 'unconfirmed' && fake.templates().includes('closure'));
       expect([closed.stage, closed.voidSheets, closed.closedAt]).toEqual(['closed', 3, pendingOf(third, 'confirmation').dueAt]);
       expect(statesOf(closed, 'confirmation')).toEqual(['missed', 'missed', 'missed']);
@@ -188,16 +151,16 @@ describe('analysis and confirmation', () => {
     await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
       await toAnalysis(handle);
       await act(handle, 'requirement-sheet', actors.assignee, sheetBody);
-      const changes = await act(handle, 'request-changes', actors.customer, { comment: '还需要检查网络模块' }, { name: 'sheet', revision: 1 });
+      const changes = await act(handle, 'request-changes', actors.customer, { comment: '还需要检查网络模块' }, { document: { name: 'sheet', revision: 1 } });
       expect(changes.stage).toBe('analysis');
       expect(changes.sheet).toMatchObject({ state: 'changes_requested', customerComment: '还需要检查网络模块' });
       expect(statesOf(changes, 'requirementSheet')).toEqual(['met', 'pending']);
       expect(statesOf(changes, 'confirmation')).toEqual(['met']);
       const second = await act(handle, 'requirement-sheet', actors.assignee, { ...sheetBody, goal: '恢复使用并检查网络模块' });
       expect(second.sheet?.revision).toBe(2);
-      const stale = await failureOf(act(handle, 'confirm', actors.customer, {}, { name: 'sheet', revision: 1 }));
+      const stale = await failureOf(act(handle, 'confirm', actors.customer, {}, { document: { name: 'sheet', revision: 1 } }));
       expect(stale.type).toBe('StaleDocument');
-      const confirmed = await act(handle, 'confirm', actors.customer, {}, { name: 'sheet', revision: 2 });
+      const confirmed = await act(handle, 'confirm', actors.customer, {}, { document: { name: 'sheet', revision: 2 } });
       expect(confirmed.stage).toBe('solution_design');
       expect(confirmed.voidSheets).toBe(0);
     });
@@ -221,7 +184,7 @@ describe('solution design', () => {
       await stateWhen(handle, () => fake.templates().includes('solution'));
       expect(fake.mailsOf('solution')[0]!.facts).toEqual({ link: 'solution', revision: 1, dueAt: agreement.dueAt });
 
-      const agreed = await act(handle, 'agree-solution', actors.customer, { comment: '同意' }, { name: 'solution', revision: 1 });
+      const agreed = await act(handle, 'agree-solution', actors.customer, { comment: '同意' }, { document: { name: 'solution', revision: 1 } });
       expect([agreed.stage, agreed.subStage]).toEqual(['in_progress', 'working']);
       expect(agreed.solution).toMatchObject({ state: 'agreed', customerComment: '同意' });
       expect(statesOf(agreed, 'solutionAgreement')).toEqual(['met']);
@@ -232,7 +195,7 @@ describe('solution design', () => {
     const fake = fakeActivities();
     await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
       const drafting = await toDrafting(handle);
-      await sleepUntil(pendingOf(drafting, 'solution').dueAt, 1_000);
+      await sleepUntil(env, pendingOf(drafting, 'solution').dueAt, 1_000);
       await stateWhen(handle, () => fake.templates().includes('deadline-escalation'));
       const escalation = fake.mailsOf('deadline-escalation')[0]!;
       expect(escalation).toMatchObject({ recipients: [{ kind: 'groupLead', groupId: 'technical_support' }], facts: { deadline: 'solution' } });
@@ -286,7 +249,7 @@ describe('solution design', () => {
       await toDrafting(handle);
       const inReview = await act(handle, 'solution', actors.assignee, reviewed);
       await act(handle, 'review', actors.colleague, { area: 'technical', approved: true });
-      await sleepUntil(pendingOf(inReview, 'review').dueAt, 1_000);
+      await sleepUntil(env, pendingOf(inReview, 'review').dueAt, 1_000);
       await stateWhen(handle, () => fake.templates().includes('deadline-escalation'));
       // The reminder at 80% went to the reviewer still owing an answer.
       expect(fake.mailsOf('deadline-reminder').find((m) => m.facts.deadline === 'review')?.recipients).toEqual([{ kind: 'agent', agentId: 'A-LEGAL' }]);
@@ -302,13 +265,13 @@ describe('solution design', () => {
     await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
       await toDrafting(handle);
       await act(handle, 'solution', actors.assignee, solutionBody);
-      const revise = await act(handle, 'revise-solution', actors.customer, { comment: '希望本周内完成' }, { name: 'solution', revision: 1 });
+      const revise = await act(handle, 'revise-solution', actors.customer, { comment: '希望本周内完成' }, { document: { name: 'solution', revision: 1 } });
       expect([revise.subStage, revise.solution?.state, revise.solution?.customerComment]).toEqual(['drafting', 'revision_requested', '希望本周内完成']);
       expect(statesOf(revise, 'solution')).toEqual(['met', 'pending']);
       const again = await act(handle, 'solution', actors.assignee, { ...solutionBody, steps: ['加急上门', '更换电源模块'] });
       expect(again.solution?.revision).toBe(2);
-      expect((await failureOf(act(handle, 'agree-solution', actors.customer, {}, { name: 'solution', revision: 1 }))).type).toBe('StaleDocument');
-      const agreed = await act(handle, 'agree-solution', actors.customer, {}, { name: 'solution', revision: 2 });
+      expect((await failureOf(act(handle, 'agree-solution', actors.customer, {}, { document: { name: 'solution', revision: 1 } }))).type).toBe('StaleDocument');
+      const agreed = await act(handle, 'agree-solution', actors.customer, {}, { document: { name: 'solution', revision: 2 } });
       expect(agreed.stage).toBe('in_progress');
       expect(await acceptedUpdates(handle)).toBe(7);
     });
@@ -320,7 +283,7 @@ describe('solution design', () => {
       await toDrafting(handle);
       const presented = await act(handle, 'solution', actors.assignee, solutionBody);
       const agreement = pendingOf(presented, 'solutionAgreement');
-      await sleepUntil(agreement.dueAt, 1_000);
+      await sleepUntil(env, agreement.dueAt, 1_000);
       await stateWhen(handle, () => fake.templates().includes('customer-reminder') && fake.templates().includes('deadline-escalation'));
       expect(fake.mailsOf('customer-reminder')[0]).toMatchObject({
         recipients: [{ kind: 'customer', customerId: 'C-TEST-0001' }],
@@ -331,7 +294,7 @@ describe('solution design', () => {
       expect(waiting.subStage).toBe('presented');
       // A customer-side deadline never makes the request overdue for staff.
       expect((await handle.describe()).typedSearchAttributes.get(SearchAttribute.Overdue)).toBe(false);
-      const agreed = await act(handle, 'agree-solution', actors.customer, {}, { name: 'solution', revision: 1 });
+      const agreed = await act(handle, 'agree-solution', actors.customer, {}, { document: { name: 'solution', revision: 1 } });
       expect(agreed.stage).toBe('in_progress');
       expect(statesOf(agreed, 'solutionAgreement')).toEqual(['missed']);
     });
@@ -342,7 +305,7 @@ describe('solution design', () => {
     await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
       await toAnalysis(handle);
       const issued = await act(handle, 'requirement-sheet', actors.assignee, sheetBody);
-      await sleepUntil(pendingOf(issued, 'confirmation').dueAt, 1_000);
+      await sleepUntil(env, pendingOf(issued, 'confirmation').dueAt, 1_000);
       const closed = await stateWhen(handle, (d) => d.status === 'unconfirmed');
       expect(closed.voidSheets).toBe(1);
       await stateWhen(handle, () => fake.templates().includes('closure'));

@@ -188,7 +188,7 @@ describe('customerRequest', () => {
       await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assignee, ifMatch: assigned.version, input: {} }] });
       const twice = await failureOf(handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assignee, input: {} }] }));
       expect(twice.type).toBe('InvalidTransition');
-      expect(twice.details?.[0]).toEqual({ stage: 'analysis', subStage: null, allowed: [] });
+      expect(twice.details?.[0]).toEqual({ stage: 'analysis', subStage: null, allowed: ['requirement-sheet'] });
 
       expect(await acceptedUpdates(handle)).toBe(1);
     });

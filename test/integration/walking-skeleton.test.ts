@@ -235,7 +235,7 @@ describe('a request taken in over HTTP', () => {
 
     const again = await stack.call('POST', `/api/requests/${requestId}/actions/acknowledge`, { token: agentToken, body: {} });
     expect(again.status).toBe(409);
-    expect(again.body.error).toMatchObject({ code: 'invalid_transition', stage: 'analysis', subStage: null, allowed: [] });
+    expect(again.body.error).toMatchObject({ code: 'invalid_transition', stage: 'analysis', subStage: null, allowed: ['requirement-sheet'] });
     const staleVersion = await stack.call('POST', `/api/requests/${requestId}/actions/acknowledge`, {
       token: agentToken,
       body: {},

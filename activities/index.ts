@@ -5,6 +5,7 @@
 import type { RequestActivities } from '../contracts/activities';
 import { createArchiveActivities } from './archive';
 import { createAssignmentActivities } from './assignment';
+import { createComplaintReviewActivities } from './complaint-reviews';
 import type { ActivityDependencies } from './dependencies';
 import { createNotificationActivities } from './notifications/notify';
 import { createRequestActivities } from './requests';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDependencies): RequestActivities 
     ...createRequestActivities(deps),
     ...createAssignmentActivities(deps),
     ...createArchiveActivities(deps),
+    ...createComplaintReviewActivities(deps),
     ...createNotificationActivities(deps),
   };
 }

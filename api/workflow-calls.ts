@@ -8,11 +8,12 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { HTTP_ERROR_FOR_FAILURE, isFailureType, type InvalidTransitionDetails } from '../contracts/failures';
+import type { ComplaintReviewDocument } from '../contracts/complaint-review';
 import type { RequestDocument } from '../contracts/request';
-import { requestWorkflowId, Timeouts } from '../contracts/temporal';
-import { stateQuery, type ActionCommand, type ActionUpdate } from '../workflows/definitions';
+import { complaintReviewWorkflowId, requestWorkflowId, Timeouts } from '../contracts/temporal';
+import { rootCauseUpdate, stateQuery, type ActionCommand, type ActionUpdate } from '../workflows/definitions';
 import { ApiError, notFound, unavailable } from './errors';
 
 /** gRPC status codes that mean Temporal could not be reached or did not answer in time. */
@@ -50,44 +51,81 @@ function failureToApiError(failure: ApplicationFailure): ApiError {
   return new ApiError(status, code, failure.message, extra);
 }
 
-/** Performs an action as a workflow Update; the idempotency key, when given, is the Update id. */
-export async function performAction(
+const UNKNOWN_OUTCOME = 'the action was not answered in time; retrying with the same Idempotency-Key is safe';
+
+/**
+ * Runs an action's Update on a workflow, bounded by the 10-second rule; the
+ * idempotency key, when given, is the Update id. A workflow no longer running
+ * (or never started) answers with the first result of a retried Update, else
+ * with what `whenNotRunning` says.
+ */
+async function executeAction<Result>(
+  client: Client,
+  workflowId: string,
+  update: UpdateDefinition<Result, [ActionCommand]>,
+  command: ActionCommand,
+  idempotencyKey: string | null,
+  whenNotRunning: () => Promise<ApiError>,
+): Promise<Result> {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    return await client.connection.withDeadline(Date.now() + Timeouts.actionUpdateMs, () =>
+      handle.executeUpdate(update, { args: [command], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      // A retry of the action that closed the workflow returns its first result.
+      const first = idempotencyKey === null ? null : await completedUpdate<Result>(client, workflowId, idempotencyKey);
+      if (first !== null) return first;
+      throw await whenNotRunning();
+    }
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw failureToApiError(err.cause);
+    if (isUnreachable(err)) throw unavailable(UNKNOWN_OUTCOME, 'unknown');
+    throw err;
+  }
+}
+
+/** Performs an action on a request's workflow. */
+export function performAction(
   client: Client,
   requestId: string,
   update: ActionUpdate,
   command: ActionCommand,
   idempotencyKey: string | null,
 ): Promise<RequestDocument> {
-  try {
-    return await client.connection.withDeadline(Date.now() + Timeouts.actionUpdateMs, () =>
-      client.workflow
-        .getHandle(requestWorkflowId(requestId))
-        .executeUpdate(update, { args: [command], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }),
-    );
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) {
-      // A retry of the action that closed the request returns its first result.
-      const first = idempotencyKey === null ? null : await completedUpdate(client, requestId, idempotencyKey);
-      if (first !== null) return first;
-      throw await closedOrNotFound(client, requestId);
-    }
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw failureToApiError(err.cause);
-    if (isUnreachable(err)) {
-      throw unavailable('the action was not answered in time; retrying with the same Idempotency-Key is safe', 'unknown');
-    }
-    throw err;
-  }
+  return executeAction(client, requestWorkflowId(requestId), update, command, idempotencyKey, () => closedOrNotFound(client, requestId));
+}
+
+/**
+ * `root-cause` reaches the complaint's review workflow; without one running
+ * (the request is not a closed complaint, or its review is done) it is an
+ * invalid transition of the request.
+ */
+export function recordRootCause(
+  client: Client,
+  requestId: string,
+  command: ActionCommand,
+  idempotencyKey: string | null,
+): Promise<ComplaintReviewDocument> {
+  return executeAction(client, complaintReviewWorkflowId(requestId), rootCauseUpdate, command, idempotencyKey, async () => {
+    const doc = await queryState(client, requestId);
+    return new ApiError(409, 'invalid_transition', `no complaint review is owed for request ${requestId}`, {
+      stage: doc.stage,
+      subStage: doc.subStage,
+      allowed: [],
+    });
+  });
 }
 
 /** The result of an Update that completed before its workflow closed, or null if there was none by that id. */
-async function completedUpdate(client: Client, requestId: string, updateId: string): Promise<RequestDocument | null> {
+async function completedUpdate<Result>(client: Client, workflowId: string, updateId: string): Promise<Result | null> {
   try {
     return await client.connection.withDeadline(Date.now() + Timeouts.stateQueryMs, () =>
-      client.workflow.getHandle(requestWorkflowId(requestId)).getUpdateHandle<RequestDocument>(updateId).result(),
+      client.workflow.getHandle(workflowId).getUpdateHandle<Result>(updateId).result(),
     );
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return null;
-    if (isUnreachable(err)) throw unavailable('the action was not answered in time; retrying with the same Idempotency-Key is safe', 'unknown');
+    if (isUnreachable(err)) throw unavailable(UNKNOWN_OUTCOME, 'unknown');
     throw err;
   }
 }

@@ -4,6 +4,7 @@
  * implements them. Arguments carry ids, never contact data.
  */
 import type { CalendarSnapshot } from './calendar';
+import type { ComplaintReviewDocument } from './complaint-review';
 import type { PolicyAddressName, PolicySnapshot } from './policy';
 import type { CustomerRequestInput, CustomerTier, RequestDocument } from './request';
 
@@ -63,6 +64,7 @@ export const NotificationTemplate = [
   'repeated-rejection',
   'questionnaire',
   'intervention-needed',
+  'complaint-review-request',
 ] as const;
 export type NotificationTemplate = (typeof NotificationTemplate)[number];
 
@@ -103,6 +105,8 @@ export interface RequestActivities {
   assignAgent(input: AssignAgentInput): Promise<AssignmentResult>;
   /** Moves the request, and its load, to the named agent, whatever their capacity: a supervisor's or lead's decision. */
   transferAssignment(input: TransferAssignmentInput): Promise<void>;
+  /** The complaint review as it stands (idempotent: an older version never overwrites a newer one). */
+  recordComplaintReview(input: { review: ComplaintReviewDocument }): Promise<void>;
   /** At closing: the whole record (服务闭环) is archived, once however often it is called. */
   archiveRequest(input: { document: RequestDocument }): Promise<void>;
   /** At closing: the assignee's load drops by this request, once however often it is called. */

@@ -9,6 +9,7 @@ import { DEFAULT_POLICY } from '../contracts/policy';
 import * as initial from './migrations/0001_initial';
 import * as loadReleased from './migrations/0002_load_released';
 import * as archivedRequests from './migrations/0003_archived_requests';
+import * as complaintReviews from './migrations/0004_complaint_reviews';
 import type { Db } from './database';
 
 /** Listed explicitly so the bundle-free runtime (tsx, jest) and a compiled build find the same set. */
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_load_released': loadReleased,
   '0003_archived_requests': archivedRequests,
+  '0004_complaint_reviews': complaintReviews,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

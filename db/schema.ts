@@ -94,6 +94,22 @@ export interface ArchivedRequestsTable {
   archived_at: Timestamp;
 }
 
+/** A closed complaint's root-cause review (migration 0004), as its child workflow last recorded it. */
+export interface ComplaintReviewsTable {
+  request_id: string;
+  closed_at: Timestamp;
+  due_at: Timestamp;
+  state: 'pending' | 'met' | 'missed';
+  cause: string | null;
+  analysis: string | null;
+  corrective_action: string | null;
+  reviewed_at: NullableTimestamp;
+  reviewed_by_role: string | null;
+  document: Json<unknown>;
+  version: number;
+  updated_at: Timestamp;
+}
+
 export interface IntakeKeysTable {
   key: string;
   body_hash: string;
@@ -137,6 +153,7 @@ export interface Database {
   request_counters: RequestCountersTable;
   requests: RequestsTable;
   archived_requests: ArchivedRequestsTable;
+  complaint_reviews: ComplaintReviewsTable;
   intake_keys: IntakeKeysTable;
   api_tokens: ApiTokensTable;
   notifications: NotificationsTable;

@@ -6,7 +6,7 @@
  * caller without scope learns nothing about the request.
  */
 import type { Actor } from '../contracts/actor';
-import type { Complexity, RequestStatus, RequestType, Stage, SubStage } from '../contracts/request';
+import type { ActionRecord, Complexity, RequestStatus, RequestType, Stage, SubStage } from '../contracts/request';
 
 /** Every action of api.md's table, in its order. */
 export const ACTION_NAMES = [
@@ -223,4 +223,9 @@ export function allowedActions(actor: Actor, view: RequestView, now: Date): Acti
     }
     return judgeAction(action, actor, view, now).allowed;
   });
+}
+
+/** Who took an action and when, as documents record it (kind and role, an agent id, the channel staff recorded it from). */
+export function actionRecord(actor: Actor, at: string): ActionRecord {
+  return { at, byKind: actor.kind, byRole: actor.role, byAgentId: actor.agentId, recordedFrom: actor.recordedFrom };
 }

@@ -10,19 +10,17 @@
  * from the loops. A cancellation stops all three and the closing steps run.
  */
 import {
-  ActivityCancellationType,
   CancellationScope,
   condition,
   isCancellation,
-  proxyActivities,
+  ParentClosePolicy,
   setCurrentDetails,
   setHandler,
+  startChild,
   upsertSearchAttributes,
-  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { Actor } from '../contracts/actor';
-import type { AssignmentResult, NotificationRecipient, NotificationTemplate, NotifyInput, RequestActivities } from '../contracts/activities';
+import type { AssignmentResult, NotificationRecipient, NotificationTemplate, NotifyInput } from '../contracts/activities';
 import type { CalendarSnapshot } from '../contracts/calendar';
 import type { CustomerDocument } from '../contracts/customer-document';
 import { forbidden, invalidTransition, preconditionFailed, staleDocument } from '../contracts/failures';
@@ -41,31 +39,17 @@ import type {
   SubStage,
   Verdict,
 } from '../contracts/request';
-import { SearchAttribute, Timeouts } from '../contracts/temporal';
-import { ACTION_NAMES, allowedActions, judgeAction, type ActionName, type RequestView } from '../rules/actions';
+import { complaintReviewWorkflowId, SearchAttribute } from '../contracts/temporal';
+import { ACTION_NAMES, actionRecord, allowedActions, judgeAction, type ActionName, type RequestView } from '../rules/actions';
 import { DEADLINES, isStaffSide, type DeadlineParty } from '../rules/deadline-catalogue';
 import { deadlineDuration } from '../rules/deadlines';
 import { initialDocument } from '../rules/request-document';
 import { dueAt, localDate } from '../rules/working-days';
+import { complaintReview } from './complaint-review';
 import { actionUpdates, stateQuery, type ActionCommand } from './definitions';
+import { activities, step } from './steps';
 
 const HOUR_MS = 3_600_000;
-
-const activityOptions: ActivityOptions = {
-  startToCloseTimeout: Timeouts.activityStartToClose,
-  // No attempt limit: a database or mail server outage delays a step, never loses it.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  // A request closing does not wait for a step in flight: each is safe to finish
-  // after the closing steps (assignment refuses a released request, the read
-  // model keeps the newest version, a sent e-mail was due when it was sent).
-  cancellationType: ActivityCancellationType.ABANDON,
-};
-const activities = proxyActivities<RequestActivities>(activityOptions);
-
-/** Runs an activity with a summary naming the step, for the Temporal UI. */
-function step(summary: string): ActivityOptions {
-  return { ...activityOptions, summary };
-}
 
 /**
  * The actions this workflow performs so far. The others are declared and
@@ -408,7 +392,11 @@ class CustomerRequest {
     }
   }
 
-  /** The closing steps, outside the cancelled scope: the read model, the agent's load, the e-mails. */
+  /**
+   * The closing steps, outside the cancelled scope: the read model, the
+   * archive, the agent's load, the e-mails — and for a complaint, its review
+   * (a child workflow that outlives the request).
+   */
   async close(): Promise<void> {
     await this.recordState();
     await activities.archiveRequest.executeWithOptions(step('archive the request'), [{ document: this.doc }]);
@@ -420,7 +408,28 @@ class CustomerRequest {
       const { status, resolution, followUp } = this.doc;
       await this.notify('closure', this.recipients(['customer', 'assignee']), { status, resolution, followUp });
     }
+    if (this.doc.type === 'complaint') await this.startComplaintReview();
   }
+
+  /** 投诉根因复盘: the review window starts at closing; the child runs on after this workflow completes. */
+  private async startComplaintReview(): Promise<void> {
+    const closedAt = this.doc.closedAt!;
+    await startChild(complaintReview, {
+      workflowId: complaintReviewWorkflowId(this.doc.id),
+      args: [
+        {
+          requestId: this.doc.id,
+          closedAt,
+          dueAt: dueAt(this.durationOf('complaintReview'), new Date(closedAt), this.calendar).toISOString(),
+          reminderAtFraction: this.policy.reminderAtFraction,
+          lastEventSeq: this.eventSeq,
+        },
+      ],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      staticSummary: `[complaint review] ${this.doc.priority} complaint · ${this.doc.id}`,
+    });
+  }
+
 
   /** The recipients of a reminder or an escalation, for this request as it stands. */
   private recipients(parties: DeadlineParty[], about?: DeadlineEntry): NotificationRecipient[] {
@@ -491,7 +500,7 @@ class CustomerRequest {
 
   /** Changes state only and returns; what follows runs from the main flow, so the Update answers at once. */
   perform(action: ActionName, command: ActionCommand): RequestDocument {
-    const record = actionRecord(command.actor);
+    const record = actionRecord(command.actor, new Date().toISOString());
     const input = command.input;
     const queued = this.followUps.length;
     switch (action) {
@@ -1140,17 +1149,6 @@ async function allSettledOrThrow(loops: Promise<void>[]): Promise<void> {
   const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
   const failure = failures.find((err) => !isCancellation(err)) ?? failures[0];
   if (failure !== undefined) throw failure;
-}
-
-/** Who took an action and when, as the document records it. */
-function actionRecord(actor: Actor): ActionRecord {
-  return {
-    at: new Date().toISOString(),
-    byKind: actor.kind,
-    byRole: actor.role,
-    byAgentId: actor.agentId,
-    recordedFrom: actor.recordedFrom,
-  };
 }
 
 /** What a reminder or an escalation e-mail says of its deadline. */

@@ -6,6 +6,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../contracts/actor';
+import type { ComplaintReviewDocument } from '../contracts/complaint-review';
 import type { CustomerDocument } from '../contracts/customer-document';
 import type { RequestDocument } from '../contracts/request';
 import { ACTION_NAMES, type ActionName } from '../rules/actions';
@@ -30,3 +31,7 @@ export const actionUpdates = Object.fromEntries(
 ) as Record<ActionName, ActionUpdate>;
 
 export const acknowledgeUpdate = actionUpdates.acknowledge;
+
+/** The complaint review's `state` query and its one action, `root-cause`, Updates of workflow `complaintReview`. */
+export const complaintReviewStateQuery = defineQuery<ComplaintReviewDocument>('state');
+export const rootCauseUpdate = defineUpdate<ComplaintReviewDocument, [ActionCommand]>('root-cause');

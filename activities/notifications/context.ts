@@ -4,8 +4,9 @@
  * signed link, and — for the templates that show them — the parts of the
  * request document the workflow recorded before sending (the requirement
  * sheet, the solution, a task, the wait, the delay, the week's progress, the
- * delivery, the feedback, the closing outcome). Pure: notify.ts loads what it
- * needs, the template tests call it with a document of their own.
+ * delivery, the feedback, the closing outcome, the closed complaint a
+ * root-cause review is about). Pure: notify.ts loads what it needs, the
+ * template tests call it with a document of their own.
  *
  * Every key is present for every template (null where it does not apply),
  * so a template that uses one by mistake fails in strict mode, not silently.
@@ -13,9 +14,10 @@
  * for staff (a delay's `lateNotice`).
  */
 import type { NotificationTemplate, NotifyInput } from '../../contracts/activities';
+import { RootCause } from '../../contracts/complaint-review';
 import type { WorkflowPolicy } from '../../contracts/policy';
 import type { DeadlineId, FeedbackRatings, FollowUpOutcome, Language, RequestDocument, Resolution, ReviewArea } from '../../contracts/request';
-import { delayOf, taskOf, type CLOSED_STATUSES } from './facts';
+import { delayOf, isComplaintReviewMail, taskOf, type CLOSED_STATUSES } from './facts';
 import {
   CLOSED_STATUS_LABEL,
   DEADLINE_LABEL,
@@ -26,6 +28,7 @@ import {
   REQUEST_TYPE_LABEL,
   RESOLUTION_LABEL,
   REVIEW_AREA_LABEL,
+  ROOT_CAUSE_LABEL,
   VERDICT_LABEL,
 } from './labels';
 
@@ -72,6 +75,12 @@ export interface ContextInput {
   agentNames: ReadonlyMap<string, string>;
   /** What the end of the acceptance window does under the request's policy, for the delivery mail; unknown: not said. */
   acceptanceOnExpiry?: WorkflowPolicy['acceptanceOnExpiry'];
+  /**
+   * When the request closed, for the complaint review's mails: the request
+   * row's `closed_at`, else its document's `closedAt`, else the review's
+   * (notify.ts looks them up in that order); by default the document's.
+   */
+  closedAt?: string | null;
   now: Date;
 }
 
@@ -174,6 +183,7 @@ export function templateContext(input: ContextInput): Record<string, unknown> {
       comment: feedback.comment,
       interventionDueAtLocal: interventionDue ? at(interventionDue) : null,
     },
+    complaint: isComplaintReviewMail(input) ? complaintReview(input, at) : null,
     closure:
       template === 'closure'
         ? {
@@ -183,6 +193,28 @@ export function templateContext(input: ContextInput): Record<string, unknown> {
             voidSheets: request.voidSheets,
           }
         : null,
+  };
+}
+
+/**
+ * A closed complaint, for the mails about its root-cause review (投诉根因复盘):
+ * when and how it closed, the customer's feedback verdict if any, and the
+ * root causes the supervisors choose from. Nothing of the customer but the
+ * verdict: no name, no contact data.
+ */
+function complaintReview(input: ContextInput, at: (iso: string) => string) {
+  const { request, recipient } = input;
+  const { language } = recipient;
+  const closedAt = input.closedAt === undefined ? request.closedAt : input.closedAt;
+  const status = request.status === 'open' ? null : request.status;
+  return {
+    closedAtLocal: closedAt ? at(closedAt) : null,
+    statusLabel: status ? CLOSED_STATUS_LABEL[language][status] : null,
+    resolutionLabel: request.resolution ? RESOLUTION_LABEL[language][request.resolution] : null,
+    followUpLabel: request.followUp ? FOLLOW_UP_LABEL[language][request.followUp] : null,
+    verdictLabel: request.feedback ? VERDICT_LABEL[language][request.feedback.verdict] : null,
+    feedbackSourceLabel: request.feedback ? FEEDBACK_SOURCE_LABEL[language][request.feedback.source] : null,
+    rootCauses: RootCause.options.map((cause) => ROOT_CAUSE_LABEL[language][cause]).join(' / '),
   };
 }
 

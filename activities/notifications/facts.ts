@@ -106,6 +106,8 @@ const RULES: Partial<Record<NotificationTemplate, TemplateRules>> = {
   'repeated-rejection': { recipients: 'staff', facts: { rejections: wholeNumber(1) } },
   questionnaire: { recipients: 'customer', facts: { link: oneOf(['questionnaire']), revision: wholeNumber(0) } },
   'intervention-needed': { recipients: 'staff', facts: { verdict: oneOf(Verdict.options) } },
+  // The complaint review (投诉根因复盘): when it is due; the closing time and the complaint are the request's.
+  'complaint-review-request': { recipients: 'staff', facts: { dueAt: instant } },
 };
 
 /** What a template cannot do without, and who may receive it; checked before anything is recorded or sent. */
@@ -225,6 +227,14 @@ export function taskOf(request: RequestDocument, taskId: unknown): SolutionTask 
   return typeof taskId === 'string' ? (request.solution?.tasks.find((task) => task.id === taskId) ?? null) : null;
 }
 
+/** The mails about a complaint's root-cause review: the request for it, and its deadline's reminder and escalation. */
+export function isComplaintReviewMail({ template, facts }: Pick<NotifyInput, 'template' | 'facts'>): boolean {
+  return (
+    template === 'complaint-review-request' ||
+    ((template === 'deadline-reminder' || template === 'deadline-escalation') && facts.deadline === 'complaintReview')
+  );
+}
+
 /** The announced delay a delay notice is about: the last one from `from` to `to`. */
 export function delayOf(request: RequestDocument, facts: NotifyInput['facts']): DelayRecord | null {
   const from = Date.parse(String(facts.from));
@@ -252,6 +262,14 @@ export function checkDocument(input: NotifyInput, request: RequestDocument): 'cu
       return 'current';
     case 'intervention-needed':
       if (request.feedback?.verdict !== facts.verdict) throw notRecorded(input, request, `shows the customer's feedback with verdict ${String(facts.verdict)}`);
+      return 'current';
+    case 'complaint-review-request':
+    case 'deadline-reminder':
+    case 'deadline-escalation':
+      // Only a complaint has a root-cause review (process.md stage 10).
+      if (isComplaintReviewMail(input) && request.type !== 'complaint') {
+        throw invalidFacts(`${template}${template === 'complaint-review-request' ? '' : ' for complaintReview'} is about a complaint; request ${request.id} is of type ${request.type}`);
+      }
       return 'current';
     case 'questionnaire': {
       // It shows nothing of the document, so a row not yet recorded is no error (after a deemed

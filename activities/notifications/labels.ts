@@ -1,4 +1,5 @@
 /** The words e-mails use for the domain's codes, in each language (process.md's terms). */
+import type { RootCause } from '../../contracts/complaint-review';
 import type {
   DeadlineId,
   Feedback,
@@ -103,6 +104,12 @@ export const RATING_LABEL: Record<Language, Record<keyof FeedbackRatings, string
 export const FEEDBACK_SOURCE_LABEL: Record<Language, Record<Feedback['source'], string>> = {
   'zh-CN': { callback: '电话回访', survey: '满意度问卷' },
   en: { callback: 'callback', survey: 'questionnaire' },
+};
+
+/** A complaint's root cause (投诉根因复盘), process.md stage 10's words, in the order the mails list them. */
+export const ROOT_CAUSE_LABEL: Record<Language, Record<RootCause, string>> = {
+  'zh-CN': { process_gap: '流程漏洞', staff_error: '人员失误', product_issue: '产品问题', external: '外部因素', other: '其他' },
+  en: { process_gap: 'process gap', staff_error: 'staff error', product_issue: 'product issue', external: 'external factors', other: 'other' },
 };
 
 export function formatInstant(iso: string, language: Language, timeZone: string): string {

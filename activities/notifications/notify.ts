@@ -13,9 +13,14 @@
  * workflow recorded (`recordState`) before sending; a mail whose sheet,
  * solution, delivery or customer page was superseded while it waited is not
  * sent (its keys are reported as skipped), since its link would be stale.
+ * The complaint review's mails (the request for it, its deadline's reminder
+ * and escalation) say when the complaint closed, from the request row or,
+ * before that is recorded, the review's row; a request or reminder for a
+ * review already recorded is skipped the same way.
  * facts.ts says what each template needs; context.ts what it renders with.
  */
 import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import { Policy, type PolicyAddressName } from '../../contracts/policy';
 import { Language, type RequestDocument } from '../../contracts/request';
 import type { NotificationRecipient, NotifyInput, NotifyResult } from '../../contracts/activities';
@@ -23,7 +28,7 @@ import { CUSTOMER_PAGE_ACTIONS, type CustomerDocument } from '../../contracts/cu
 import { CUSTOMER_TOKEN_GRACE_SECONDS, signCustomerToken } from '../../contracts/customer-token';
 import type { ActivityDependencies } from '../dependencies';
 import { templateContext } from './context';
-import { checkDocument, checkFacts, linkFacts, taskOf } from './facts';
+import { checkDocument, checkFacts, isComplaintReviewMail, linkFacts, taskOf } from './facts';
 import { renderEmail } from './templates';
 
 interface ResolvedRecipient {
@@ -137,6 +142,32 @@ export function createNotificationActivities(deps: ActivityDependencies) {
     return new Map(agents.map((a) => [a.id, a.name]));
   }
 
+  /**
+   * For the mails about a complaint's root-cause review: when the complaint
+   * closed — the request row's `closed_at`, else its document's `closedAt`,
+   * else the review's as `recordComplaintReview` stored it — and whether the
+   * mail is moot: a request for the review, or its reminder, once the review
+   * is recorded (its escalation still goes: the deadline was missed). The
+   * request for the review says when the complaint closed, so it waits
+   * (a retryable failure) until some record of the closing exists.
+   */
+  async function complaintReviewOf(input: NotifyInput, request: RequestDocument, rowClosedAt: Date | null): Promise<{ closedAt: string | null; moot: boolean }> {
+    const review = await db
+      .selectFrom('complaint_reviews')
+      .select(['closed_at', 'reviewed_at'])
+      .where('request_id', '=', input.requestId)
+      .executeTakeFirst();
+    const closedAt = rowClosedAt?.toISOString() ?? request.closedAt ?? review?.closed_at.toISOString() ?? null;
+    if (closedAt === null && input.template === 'complaint-review-request') {
+      throw ApplicationFailure.retryable(
+        `complaint-review-request says when complaint ${input.requestId} closed, but neither the request (v${request.version}) nor a complaint review records its closing yet`,
+        'ClosingNotRecorded',
+      );
+    }
+    const moot = (input.template === 'complaint-review-request' || input.template === 'deadline-reminder') && Boolean(review?.reviewed_at);
+    return { closedAt, moot };
+  }
+
   return {
     async notify(input: NotifyInput): Promise<NotifyResult> {
       checkFacts(input);
@@ -147,6 +178,7 @@ export function createNotificationActivities(deps: ActivityDependencies) {
         .leftJoin('service_groups', 'service_groups.id', 'requests.group_id')
         .select([
           'requests.document',
+          'requests.closed_at',
           'requests.policy_version',
           'agents.name as assignee_name',
           'service_groups.name_zh as group_zh',
@@ -155,7 +187,9 @@ export function createNotificationActivities(deps: ActivityDependencies) {
         .where('requests.id', '=', input.requestId)
         .executeTakeFirstOrThrow();
       const request = row.document as RequestDocument;
-      const superseded = checkDocument(input, request) === 'superseded';
+      const current = checkDocument(input, request) === 'current';
+      const complaint = isComplaintReviewMail(input) ? await complaintReviewOf(input, request, row.closed_at) : null;
+      const superseded = !current || complaint?.moot === true;
       const calendar = await db.selectFrom('calendars').select('document').where('version', '=', request.calendarVersion).executeTakeFirst();
       const timeZone = (calendar?.document as { timeZone?: string } | undefined)?.timeZone ?? 'Asia/Shanghai';
       const names = await agentNames(namedAgents(input, request));
@@ -192,6 +226,7 @@ export function createNotificationActivities(deps: ActivityDependencies) {
               link: linked ? customerLink(linked, request) : null,
               agentNames: names,
               acceptanceOnExpiry,
+              closedAt: complaint?.closedAt,
               now: clock.now(),
             }),
           );

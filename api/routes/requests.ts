@@ -12,7 +12,7 @@ import { forbiddenError, notFound, parseOrThrow, unavailable, validationFailed }
 import { recordIntake, startRequestWorkflow } from '../intake';
 import { presentForStaff } from '../presenter';
 import { IntakeBody, RequestIdParam } from '../schemas';
-import { performAction, queryState } from '../workflow-calls';
+import { performAction, queryState, recordRootCause } from '../workflow-calls';
 
 /** How long intake waits for the workflow's first steps (priority, assignee) before answering. */
 const INTAKE_SETTLE_MS = 5_000;
@@ -100,7 +100,15 @@ export function requestRoutes({ db, temporal, config }: ApiDependencies): Router
     const actor = { ...actorOf(staff), recordedFrom: (recordedFrom as RecordedFrom | undefined) ?? null };
     if (name === 'reassign') Object.assign(input, { agentGroup: await activeAgentGroup(String(input.agentId)) });
     if (name === 'solution') await checkSolutionPeople(input as SolutionPeople);
-    const doc = await performAction(temporal, id, actionUpdates[name], { actor, ifMatch: ifMatchOf(req), input }, idempotencyKeyOf(req));
+    const command = { actor, ifMatch: ifMatchOf(req), input };
+    if (name === 'root-cause') {
+      // The complaint's review outlives the request: the answer is the closed request with its review.
+      const complaintReview = await recordRootCause(temporal, id, command, idempotencyKeyOf(req));
+      const closed = await queryState(temporal, id);
+      res.json({ ...(await presentForStaff(db, closed, config.businessTimeZone)), complaintReview });
+      return;
+    }
+    const doc = await performAction(temporal, id, actionUpdates[name], command, idempotencyKeyOf(req));
     res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc, config.businessTimeZone));
   });
 

@@ -14,6 +14,7 @@ let tokens: { intake: string; supervisor: string; assignee: string; coHandler: s
 
 const ASSIGNEE = { id: 'A-100', name: '测试专员甲', email: 'assignee@service.example', group: 'technical_support' };
 const CO_HANDLER = { id: 'A-200', name: '测试协办人', email: 'cohandler@service.example', group: 'after_sales', reviewerAreas: ['technical'] };
+const COMPLAINTS_AGENT = { id: 'A-300', name: '测试投诉专员', email: 'complaints@service.example', group: 'complaints' };
 const CUSTOMER = { id: 'C-PATH-0001', name: '测试客户', email: 'path.customer@example.com', phone: '+86 100 0000 0101', tier: 'standard' };
 
 async function issue(grant: Record<string, unknown>): Promise<string> {
@@ -38,7 +39,7 @@ const mailTo = (address: string, id: string, template: string) =>
 beforeAll(async () => {
   quietTemporalLogs();
   stack = await startStack();
-  for (const agent of [ASSIGNEE, CO_HANDLER]) {
+  for (const agent of [ASSIGNEE, CO_HANDLER, COMPLAINTS_AGENT]) {
     expect((await stack.call('POST', '/api/agents', { token: stack.adminToken, body: agent })).status).toBe(201);
   }
   tokens = {
@@ -129,5 +130,35 @@ describe('a complex request over HTTP', () => {
     expect(load.open_requests).toBe(0);
     const { searchAttributes } = await stack.temporal.client.workflow.getHandle(requestWorkflowId(id)).describe();
     expect(searchAttributes[SearchAttribute.RequestStatus.name]).toEqual(['completed']);
+  });
+
+  it('takes a closed complaint’s root cause through the same action route, once', async () => {
+    const posted = await stack.call('POST', '/api/requests', {
+      token: tokens.intake,
+      body: intakeBody({ customer: { ...CUSTOMER, id: 'C-PATH-0002' }, type: 'complaint', complexity: 'simple', emotion: 'dissatisfied' }),
+    });
+    expect(posted.status).toBe(201);
+    const id: string = posted.body.id;
+    expect(posted.body.assignee.id).toBe(COMPLAINTS_AGENT.id);
+    const complaintsAgent = await issue({ role: 'agent', agentId: COMPLAINTS_AGENT.id });
+    const rootCause = { cause: 'process_gap', analysis: '转接流程缺失（合成数据）', correctiveAction: '增加兜底规则' };
+    const tooEarly = await act(tokens.supervisor, id, 'root-cause', rootCause);
+    expect(tooEarly.status).toBe(409);
+    expect(tooEarly.body.error).toMatchObject({ code: 'invalid_transition', stage: 'assigned' });
+
+    await expectOk(complaintsAgent, id, 'resolve', { answer: '已致歉并补发配件' });
+    await expectOk(tokens.intake, id, 'callback', { resolved: true, ratings: { responseSpeed: 4, resolution: 4, attitude: 5, professionalism: 4 }, verdict: 'satisfied' });
+    await stack.temporal.client.workflow.getHandle(requestWorkflowId(id)).result();
+    await stack.mail.waitFor((m) => m.envelopeTo.includes('supervisors@service.example') && m.subject.includes(id) && m.headers['x-notification-template'] === 'complaint-review-request');
+
+    const byAgent = await act(complaintsAgent, id, 'root-cause', rootCause);
+    expect(byAgent.status).toBe(403);
+    const recorded = await expectOk(tokens.supervisor, id, 'root-cause', rootCause);
+    expect(recorded).toMatchObject({ id, status: 'completed', stage: 'closed', complaintReview: { review: { cause: 'process_gap' }, deadline: { state: 'met' } } });
+    const row = await stack.db.selectFrom('complaint_reviews').selectAll().where('request_id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: 'met', cause: 'process_gap', reviewed_by_role: 'supervisor' });
+    const again = await act(tokens.supervisor, id, 'root-cause', rootCause);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'invalid_transition', stage: 'closed', allowed: [] });
   });
 });

@@ -772,3 +772,178 @@ describe('the later stages’ mails show the document the workflow recorded', ()
     expect(sink.messages()).toHaveLength(before);
   });
 });
+
+describe('the complaint review’s mails (投诉根因复盘), after the complaint has closed', () => {
+  // A Chinese customer's complaint, closed after a dissatisfied callback; another complaint whose closing is not recorded yet.
+  const complaint = requestInput({ requestId: 'R-2026-000048', customerId: 'C-TEST-0048', intake: { type: 'complaint', emotion: 'dissatisfied' } });
+  const unrecorded = requestInput({ requestId: 'R-2026-000049', customerId: 'C-TEST-0048', intake: { type: 'complaint', emotion: 'dissatisfied' } });
+  const CUSTOMER = { id: complaint.customerId, name: '测试客户戊', email: 'customer.48@example.com', phone: '+86 100 0000 0048' };
+  const HOLDER = { id: 'A-HOLDER-48', name: '投诉专员', email: 'holder.48@service.example', group_id: 'complaints', language: 'zh-CN' };
+  const CLOSED_AT = '2026-12-03T02:30:00.000Z';
+  const REVIEW_DUE = '2026-12-05T02:30:00.000Z';
+  const supervisors: NotificationRecipient = { kind: 'policyAddress', name: 'supervisors' };
+  const headOfService: NotificationRecipient = { kind: 'policyAddress', name: 'headOfService' };
+  const send = (requestId: string, eventSeq: number, template: NotifyInput['template'], recipients: NotificationRecipient[], facts: NotifyInput['facts']) =>
+    activities.notify({ requestId, eventSeq, template, recipients, facts });
+  const mailFor = (requestId: string, eventSeq: number, template: string, recipientId: string) =>
+    sink.waitFor((m) => m.messageId === messageIdOf(`${requestId}:${eventSeq}:${template}:${recipientId}`));
+  const recordedKeys = (requestId: string, eventSeq: number) =>
+    db.selectFrom('notifications').select('key').where('key', 'like', `${requestId}:${eventSeq}:%`).execute();
+  /** Nothing of the customer reaches the supervisors: no name, address, phone or id. */
+  const expectNothingOfTheCustomer = (mail: { text: string; html: string | null }) => {
+    for (const part of [mail.text, mail.html ?? '']) {
+      for (const value of Object.values(CUSTOMER)) expect(part).not.toContain(value);
+    }
+  };
+
+  beforeAll(async () => {
+    await db.insertInto('customers').values({ ...CUSTOMER, tier: 'standard', language: 'zh-CN' }).execute();
+    await db.insertInto('agents').values(HOLDER).execute();
+    for (const request of [complaint, unrecorded]) {
+      await activities.recordRequest({ request, document: initialDocument(request) });
+      await db.updateTable('requests').set({ assignee_id: HOLDER.id, group_id: 'complaints' }).where('id', '=', request.requestId).execute();
+    }
+    const by = { at: '2026-12-02T02:00:00.000Z', byKind: 'staff' as const, byRole: 'intake', byAgentId: null, recordedFrom: null };
+    const base = initialDocument(complaint);
+    // The closing as the request's workflow records it before it starts the review.
+    await activities.recordState({
+      document: {
+        ...base,
+        version: 12,
+        stage: 'closed',
+        status: 'completed',
+        resolution: 'delivered',
+        followUp: 'done',
+        assignee: { id: HOLDER.id, group: 'complaints' },
+        closedAt: CLOSED_AT,
+        feedback: {
+          ...by,
+          source: 'callback',
+          resolved: true,
+          ratings: { responseSpeed: 2, resolution: 3, attitude: 2, professionalism: 3 },
+          verdict: 'dissatisfied',
+          shortfalls: '响应太慢（合成数据）',
+          comment: null,
+          nps: 4,
+        },
+      },
+    });
+  });
+
+  it('asks the supervisors for the root-cause review: when it closed, when the review is due, the complaint’s facts, nothing of the customer', async () => {
+    const result = await send(complaint.requestId, 80, 'complaint-review-request', [supervisors], { dueAt: REVIEW_DUE });
+    expect(result).toEqual({ sent: [`${complaint.requestId}:80:complaint-review-request:supervisors`], skipped: [], unresolved: [] });
+    const mail = await mailFor(complaint.requestId, 80, 'complaint-review-request', 'supervisors');
+    expect(mail.envelopeTo).toEqual(['supervisors@service.example']);
+    expect(mail.subject).toBe(`【投诉复盘】投诉 ${complaint.requestId} 已关闭，请完成投诉根因复盘`);
+    expect(mail.headers['x-notification-template']).toBe('complaint-review-request');
+    expect(mail.html).toContain('lang="zh-CN"');
+    const text = flat(mail.text);
+    expect(text).toContain('客服主管 / Supervisors，您好');
+    expect(text).toContain(`投诉 ${complaint.requestId} 已于 2026年12月3日 GMT+8 10:30 关闭（已完成）。`);
+    expect(text).toContain('请于 2026年12月5日 GMT+8 10:30 前完成投诉根因复盘：确定根本原因（流程漏洞 / 人员失误 / 产品问题 / 外部因素 / 其他），记录原因分析及整改措施。');
+    for (const line of ['需求类型：投诉', '优先级：P1', '处理结果：已交付验收', '回访情况：已完成', '客户反馈结论：不满意（电话回访）', '处理小组：投诉组', '需求负责人：投诉专员']) {
+      expect(text).toContain(line);
+    }
+    expect(text).not.toContain('响应太慢');
+    expectNothingOfTheCustomer(mail);
+
+    const retry = await send(complaint.requestId, 80, 'complaint-review-request', [supervisors], { dueAt: REVIEW_DUE });
+    expect(retry).toEqual({ sent: [], skipped: [`${complaint.requestId}:80:complaint-review-request:supervisors`], unresolved: [] });
+    expect(sink.messages().filter((m) => m.messageId === mail.messageId)).toHaveLength(1);
+  });
+
+  it('reminds the supervisors and escalates to the head of service for the closed complaint', async () => {
+    const facts = { deadline: 'complaintReview', dueAt: REVIEW_DUE };
+    await send(complaint.requestId, 81, 'deadline-reminder', [supervisors], facts);
+    const reminder = await mailFor(complaint.requestId, 81, 'deadline-reminder', 'supervisors');
+    expect(reminder.envelopeTo).toEqual(['supervisors@service.example']);
+    expect(reminder.subject).toBe(`【提醒】需求 ${complaint.requestId} 的“投诉根因复盘”即将到期`);
+    expect(flat(reminder.text)).toContain('该投诉已于 2026年12月3日 GMT+8 10:30 关闭，请记录投诉根因（流程漏洞 / 人员失误 / 产品问题 / 外部因素 / 其他）、原因分析及整改措施。');
+    expectNothingOfTheCustomer(reminder);
+
+    await send(complaint.requestId, 82, 'deadline-escalation', [headOfService], facts);
+    const escalation = await mailFor(complaint.requestId, 82, 'deadline-escalation', 'headOfService');
+    expect(escalation.envelopeTo).toEqual(['head-of-service@service.example']);
+    expect(escalation.subject).toBe(`【升级】需求 ${complaint.requestId} 已超过时限：投诉根因复盘`);
+    const text = flat(escalation.text);
+    expect(text).toContain('服务负责人 / Head of service，您好');
+    expect(text).toContain('“投诉根因复盘”时限已于 2026年12月5日 GMT+8 10:30 到期，所需动作仍未完成');
+    expect(text).toContain('该投诉已于 2026年12月3日 GMT+8 10:30 关闭，客服主管尚未记录其投诉根因');
+    expect(text).toContain('原需求负责人：投诉专员。请督促客服主管尽快完成复盘。');
+    expect(text).not.toContain('当前负责人');
+    expectNothingOfTheCustomer(escalation);
+  });
+
+  it('sends no request or reminder once the review is recorded; the escalation of a review recorded late still goes', async () => {
+    const before = sink.messages().length;
+    await activities.recordComplaintReview({
+      review: {
+        requestId: complaint.requestId,
+        closedAt: CLOSED_AT,
+        deadline: {
+          name: 'complaintReview',
+          dueAt: REVIEW_DUE,
+          state: 'missed',
+          armedAt: CLOSED_AT,
+          owedBy: null,
+          remindedAt: '2026-12-04T16:54:00.000Z',
+          settledAt: REVIEW_DUE,
+          fulfilledAt: '2026-12-05T03:00:00.000Z',
+          escalatedAt: REVIEW_DUE,
+        },
+        review: { at: '2026-12-05T03:00:00.000Z', byKind: 'staff', byRole: 'supervisor', byAgentId: null, recordedFrom: null, cause: 'staff_error', analysis: '未及时回电', correctiveAction: '回电时限纳入考核' },
+        version: 3,
+      },
+    });
+    const request = await send(complaint.requestId, 83, 'complaint-review-request', [supervisors], { dueAt: REVIEW_DUE });
+    expect(request).toEqual({ sent: [], skipped: [`${complaint.requestId}:83:complaint-review-request:supervisors`], unresolved: [] });
+    const reminder = await send(complaint.requestId, 84, 'deadline-reminder', [supervisors], { deadline: 'complaintReview', dueAt: REVIEW_DUE });
+    expect(reminder.sent).toEqual([]);
+    expect(await recordedKeys(complaint.requestId, 83)).toEqual([]);
+    expect(await recordedKeys(complaint.requestId, 84)).toEqual([]);
+    expect(sink.messages()).toHaveLength(before);
+
+    const escalation = await send(complaint.requestId, 85, 'deadline-escalation', [headOfService], { deadline: 'complaintReview', dueAt: REVIEW_DUE });
+    expect(escalation.sent).toEqual([`${complaint.requestId}:85:deadline-escalation:headOfService`]);
+  });
+
+  it('waits (a retryable failure) while nothing records the closing yet, then takes the closing time the review recorded', async () => {
+    const before = sink.messages().length;
+    const failure = await send(unrecorded.requestId, 86, 'complaint-review-request', [supervisors], { dueAt: REVIEW_DUE }).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'ClosingNotRecorded', nonRetryable: false });
+    expect(await recordedKeys(unrecorded.requestId, 86)).toEqual([]);
+    expect(sink.messages()).toHaveLength(before);
+
+    await activities.recordComplaintReview({
+      review: {
+        requestId: unrecorded.requestId,
+        closedAt: '2026-12-03T04:00:00.000Z',
+        deadline: { name: 'complaintReview', dueAt: '2026-12-05T04:00:00.000Z', state: 'pending', armedAt: '2026-12-03T04:00:00.000Z', owedBy: null, remindedAt: null, settledAt: null, fulfilledAt: null, escalatedAt: null },
+        review: null,
+        version: 1,
+      },
+    });
+    const retry = await send(unrecorded.requestId, 86, 'complaint-review-request', [supervisors], { dueAt: '2026-12-05T04:00:00.000Z' });
+    expect(retry.sent).toEqual([`${unrecorded.requestId}:86:complaint-review-request:supervisors`]);
+    const mail = await mailFor(unrecorded.requestId, 86, 'complaint-review-request', 'supervisors');
+    expect(flat(mail.text)).toContain(`投诉 ${unrecorded.requestId} 已于 2026年12月3日 GMT+8 12:00 关闭。`);
+    expect(flat(mail.text)).toContain('客户反馈结论：无');
+  });
+
+  it('fails without retry for a request that is no complaint, or a customer recipient, recording and sending nothing', async () => {
+    const before = sink.messages().length;
+    // R-2026-000042 is a fault.
+    const notComplaint = await send(input.requestId, 87, 'complaint-review-request', [supervisors], { dueAt: REVIEW_DUE }).catch((err: unknown) => err);
+    expect(notComplaint).toMatchObject({ type: 'InvalidNotificationFacts', nonRetryable: true });
+    expect((notComplaint as Error).message).toContain('is of type fault');
+    const toCustomer = await send(complaint.requestId, 87, 'complaint-review-request', [{ kind: 'customer', customerId: complaint.customerId }], {
+      dueAt: REVIEW_DUE,
+    }).catch((err: unknown) => err);
+    expect(toCustomer).toMatchObject({ type: 'InvalidNotificationFacts', nonRetryable: true });
+    expect(await recordedKeys(input.requestId, 87)).toEqual([]);
+    expect(await recordedKeys(complaint.requestId, 87)).toEqual([]);
+    expect(sink.messages()).toHaveLength(before);
+  });
+});

@@ -12,6 +12,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Actor } from '../../contracts/actor';
 import type { AssignAgentInput, AssignmentResult, NotifyInput, RequestActivities, TransferAssignmentInput } from '../../contracts/activities';
 import type { PolicySnapshot } from '../../contracts/policy';
+import type { ComplaintReviewDocument } from '../../contracts/complaint-review';
 import type { CustomerDocument } from '../../contracts/customer-document';
 import type { CustomerRequestInput, DeadlineEntry, DeadlineId, RequestDocument } from '../../contracts/request';
 import { WorkflowType } from '../../contracts/temporal';
@@ -48,6 +49,7 @@ export function fakeActivities(options: FakeActivityOptions = {}) {
   const transfers: TransferAssignmentInput[] = [];
   const releases: string[] = [];
   const archived: RequestDocument[] = [];
+  const complaintReviews: ComplaintReviewDocument[] = [];
   const activities: RequestActivities = {
     loadPolicy: async () => options.policy ?? policySnapshot(),
     loadCalendar: async () => calendarSnapshot(),
@@ -70,6 +72,9 @@ export function fakeActivities(options: FakeActivityOptions = {}) {
     archiveRequest: async ({ document }) => {
       archived.push(document);
     },
+    recordComplaintReview: async ({ review }) => {
+      complaintReviews.push(review);
+    },
     notify: async (input) => {
       notifications.push(input);
       return { sent: input.recipients.map((r) => JSON.stringify(r)), skipped: [], unresolved: [] };
@@ -77,7 +82,7 @@ export function fakeActivities(options: FakeActivityOptions = {}) {
   };
   const templates = (): string[] => notifications.map((n) => n.template);
   const mailsOf = (template: string): NotifyInput[] => notifications.filter((n) => n.template === template);
-  return { activities, notifications, recordedStates, assignCalls, transfers, releases, archived, templates, mailsOf };
+  return { activities, notifications, recordedStates, assignCalls, transfers, releases, archived, complaintReviews, templates, mailsOf };
 }
 
 /** Starts a request with these activities and runs `story` while a worker runs. */

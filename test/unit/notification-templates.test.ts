@@ -4,6 +4,7 @@
  * notification activity builds (activities/notifications/notify.ts).
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { RootCause } from '../../contracts/complaint-review';
 import { NotificationTemplate, type NotificationRecipient, type NotifyInput } from '../../contracts/activities';
 import {
   DeadlineId,
@@ -28,6 +29,7 @@ import {
   REQUEST_TYPE_LABEL,
   RESOLUTION_LABEL,
   REVIEW_AREA_LABEL,
+  ROOT_CAUSE_LABEL,
   VERDICT_LABEL,
 } from '../../activities/notifications/labels';
 import { renderEmail } from '../../activities/notifications/templates';
@@ -56,6 +58,7 @@ function context(language: Language, recipientName = language === 'en' ? 'Alex C
     link: LINK,
     task: null,
     pendingReviewerNames: null,
+    complaint: null,
   };
 }
 
@@ -74,6 +77,9 @@ const DELIVERY_AT = '2026-12-02T10:00:00.000Z';
 const ACCEPT_BY = '2026-11-27T11:00:00.000Z';
 /** When the supervisors' intervention is due (1 h after the feedback). */
 const INTERVENTION_DUE = '2026-11-27T08:00:00.000Z';
+/** When a complaint closed, and its root-cause review is due (48 h later). */
+const CLOSED_AT = '2026-12-03T02:30:00.000Z';
+const REVIEW_DUE = '2026-12-05T02:30:00.000Z';
 
 /**
  * A request with every part a mail shows recorded, written by staff: the
@@ -178,6 +184,7 @@ function render(
     now?: Date;
     acceptanceOnExpiry?: 'deemed_accepted' | 'escalate';
     agentNames?: ReadonlyMap<string, string>;
+    closedAt?: string | null;
   } = {},
 ) {
   const facts = options.facts ?? FACTS[template];
@@ -192,6 +199,7 @@ function render(
     link: facts.link ? LINK : null,
     agentNames: options.agentNames ?? new Map([[OWNER_ID, OWNER_NAME]]),
     acceptanceOnExpiry: options.acceptanceOnExpiry ?? 'deemed_accepted',
+    closedAt: options.closedAt,
     now: options.now ?? NOW,
   });
   const email = renderEmail(template, language, context);
@@ -224,6 +232,7 @@ const KINDS: Record<NotificationTemplate, readonly RecipientKind[]> = {
   'repeated-rejection': ['staff'],
   questionnaire: ['customer'],
   'intervention-needed': ['staff'],
+  'complaint-review-request': ['staff'],
 };
 
 /** The facts the workflow passes with each template (ids, codes, instants and counts). */
@@ -251,6 +260,7 @@ const FACTS: Record<NotificationTemplate, NotifyInput['facts']> = {
   'repeated-rejection': { rejections: 3 },
   questionnaire: { link: 'questionnaire', revision: 1 },
   'intervention-needed': { verdict: 'dissatisfied' },
+  'complaint-review-request': { dueAt: REVIEW_DUE },
 };
 
 const cases = NotificationTemplate.flatMap((name) => Language.options.map((language) => [name, language] as const));
@@ -1063,6 +1073,166 @@ describe('deadline reminders and escalations name the task and the reviewers who
   });
 });
 
+/**
+ * A complaint as it closed: delivered, a dissatisfied callback, the supervisors'
+ * intervention closing it (the fixture's customer and staff otherwise).
+ */
+function closedComplaint(): RequestDocument {
+  return { ...documentFixture(), type: 'complaint', stage: 'closed', subStage: null, status: 'completed', resolution: 'delivered', followUp: 'intervened', closedAt: CLOSED_AT };
+}
+
+describe('complaint review request (投诉根因复盘) to the supervisors', () => {
+  const closed = (language: Language) => formatInstant(CLOSED_AT, language, 'Asia/Shanghai');
+  const due = (language: Language) => formatInstant(REVIEW_DUE, language, 'Asia/Shanghai');
+
+  it('says when the complaint closed and how, when the review is due, the root causes to choose from, in Chinese', () => {
+    const zh = render('complaint-review-request', 'zh-CN', 'staff', { document: closedComplaint(), name: '客服主管 / Supervisors' });
+    expect(zh.subject).toBe('【投诉复盘】投诉 R-2026-000123 已关闭，请完成投诉根因复盘');
+    expect(zh.flat).toContain('客服主管 / Supervisors，您好');
+    expect(zh.flat).toContain(`投诉 R-2026-000123 已于 ${closed('zh-CN')} 关闭（已完成）。`);
+    expect(zh.flat).toContain(`请于 ${due('zh-CN')} 前完成投诉根因复盘：确定根本原因（流程漏洞 / 人员失误 / 产品问题 / 外部因素 / 其他），记录原因分析及整改措施。`);
+    for (const line of ['需求类型：投诉', '优先级：P1', '处理结果：已交付验收', '回访情况：主管已介入处理', '客户反馈结论：不满意（电话回访）', '处理小组：售后组', '需求负责人：李四']) {
+      expect(zh.flat).toContain(line);
+    }
+  });
+
+  it('says the same in natural English', () => {
+    const en = render('complaint-review-request', 'en', 'staff', { document: closedComplaint() });
+    expect(en.subject).toBe('[Complaint review] Complaint R-2026-000123 has closed: root-cause review needed');
+    expect(en.flat).toContain(`Complaint R-2026-000123 closed at ${closed('en')} (completed).`);
+    expect(en.flat).toContain(
+      `Please complete its root-cause review by ${due('en')}: name the root cause (process gap / staff error / product issue / external factors / other) and record the analysis and the corrective action.`,
+    );
+    for (const line of ['Type: complaint', 'Priority: P1', 'Outcome: delivered and accepted', 'Follow-up: handled with a supervisor’s intervention', 'The customer’s feedback: dissatisfied (callback)', 'Group: After-sales', 'Assignee: Li Wei']) {
+      expect(en.flat).toContain(line);
+    }
+  });
+
+  it('shows nothing of the customer but the verdict: no id, no words of theirs, no contact data', () => {
+    for (const language of Language.options) {
+      const email = render('complaint-review-request', language, 'staff', { document: closedComplaint() });
+      for (const part of [JSON.stringify(email.context), email.html, email.text]) {
+        expect(part).not.toContain('C-TEST-0123');
+        expect(part).not.toContain('维修师傅迟到两小时');
+        expect(part).not.toContain('希望尽快彻底解决');
+      }
+      expect(email.text).not.toMatch(/@/);
+    }
+  });
+
+  it('takes the closing time notify.ts found (the request row’s) over the document’s', () => {
+    const row = '2026-12-03T03:00:00.000Z';
+    const zh = render('complaint-review-request', 'zh-CN', 'staff', { document: closedComplaint(), closedAt: row });
+    expect(zh.flat).toContain(`已于 ${formatInstant(row, 'zh-CN', 'Asia/Shanghai')} 关闭`);
+    expect(zh.flat).not.toContain(closed('zh-CN'));
+  });
+
+  it('says there was no feedback, and leaves out an outcome, follow-up or group the request has none of', () => {
+    const doc: RequestDocument = { ...closedComplaint(), status: 'cancelled', resolution: null, followUp: null, feedback: null };
+    const zh = render('complaint-review-request', 'zh-CN', 'staff', { document: doc });
+    expect(zh.flat).toContain('关闭（已取消）');
+    expect(zh.flat).toContain('客户反馈结论：无');
+    expect(zh.text).not.toMatch(/处理结果|回访情况/);
+    const en = render('complaint-review-request', 'en', 'staff', { document: doc });
+    expect(en.flat).toContain('The customer’s feedback: none');
+    expect(en.text).not.toMatch(/Outcome|Follow-up/);
+    // Cancelled before anyone was assigned: no group, no assignee.
+    const unassigned = templateContext({
+      template: 'complaint-review-request',
+      facts: FACTS['complaint-review-request'],
+      recipient: { name: '客服主管', language: 'zh-CN', kind: 'staff' },
+      request: { ...doc, assignee: null },
+      groupLabel: '',
+      assigneeName: null,
+      timeZone: 'Asia/Shanghai',
+      link: null,
+      agentNames: new Map(),
+      now: NOW,
+    });
+    const bare = renderEmail('complaint-review-request', 'zh-CN', unassigned);
+    expect(bare.text).not.toContain('处理小组');
+    expect(bare.text.replace(/\s+/g, ' ')).toContain('需求负责人：—');
+  });
+
+  it('still renders without a closing time (notify.ts waits for one before it sends)', () => {
+    const doc = { ...closedComplaint(), closedAt: null };
+    expect(render('complaint-review-request', 'zh-CN', 'staff', { document: doc }).flat).toContain('投诉 R-2026-000123 已关闭（已完成）');
+    expect(render('complaint-review-request', 'en', 'staff', { document: doc }).flat).toContain('Complaint R-2026-000123 closed recently (completed)');
+  });
+
+  it('is for a complaint only: another type fails non-retryably; a closed complaint is current', () => {
+    const input = (template: NotificationTemplate, facts: NotifyInput['facts']): NotifyInput => ({
+      requestId: 'R-2026-000123',
+      eventSeq: 3,
+      template,
+      recipients: [{ kind: 'policyAddress', name: 'supervisors' }],
+      facts,
+    });
+    const reminder = { deadline: 'complaintReview', dueAt: REVIEW_DUE };
+    for (const [template, facts] of [
+      ['complaint-review-request', FACTS['complaint-review-request']],
+      ['deadline-reminder', reminder],
+      ['deadline-escalation', reminder],
+    ] as const) {
+      expect(checkDocument(input(template, facts), closedComplaint())).toBe('current');
+      let failure: unknown;
+      try {
+        checkDocument(input(template, facts), { ...closedComplaint(), type: 'fault' });
+      } catch (err) {
+        failure = err;
+      }
+      expect(failure).toMatchObject({ type: 'InvalidNotificationFacts', nonRetryable: true });
+      expect((failure as Error).message).toContain('is of type fault');
+    }
+    // Other deadlines' reminders do not care about the type.
+    expect(checkDocument(input('deadline-reminder', { deadline: 'callback', dueAt: DUE_AT }), { ...closedComplaint(), type: 'fault' })).toBe('current');
+  });
+});
+
+describe('the complaint review’s reminder (to the supervisors) and escalation (to the head of service), after closing', () => {
+  const facts = { deadline: 'complaintReview', dueAt: REVIEW_DUE };
+  const closed = (language: Language) => formatInstant(CLOSED_AT, language, 'Asia/Shanghai');
+  const due = (language: Language) => formatInstant(REVIEW_DUE, language, 'Asia/Shanghai');
+
+  it('reminds the supervisors what the review asks for, and that the complaint has closed', () => {
+    const zh = render('deadline-reminder', 'zh-CN', 'staff', { facts, document: closedComplaint(), name: '客服主管 / Supervisors' });
+    expect(zh.subject).toBe('【提醒】需求 R-2026-000123 的“投诉根因复盘”即将到期');
+    expect(zh.flat).toContain(`需求 R-2026-000123（P1，投诉）的“投诉根因复盘”将于 ${due('zh-CN')} 到期，请及时处理。`);
+    expect(zh.flat).toContain(`该投诉已于 ${closed('zh-CN')} 关闭，请记录投诉根因（流程漏洞 / 人员失误 / 产品问题 / 外部因素 / 其他）、原因分析及整改措施。`);
+    const en = render('deadline-reminder', 'en', 'staff', { facts, document: closedComplaint() });
+    expect(en.subject).toBe('[Reminder] Request R-2026-000123: complaint review due soon');
+    expect(en.flat).toContain(`The "complaint review" deadline of request R-2026-000123 (P1, complaint) falls due at ${due('en')}.`);
+    expect(en.flat).toContain(`The complaint closed at ${closed('en')}. Please record its root cause (process gap / staff error / product issue / external factors / other)`);
+  });
+
+  it('tells the head of service the review is still owed by the supervisors, naming the former assignee, not a “current” one', () => {
+    const zh = render('deadline-escalation', 'zh-CN', 'staff', { facts, document: closedComplaint(), name: '服务负责人 / Head of service' });
+    expect(zh.subject).toBe('【升级】需求 R-2026-000123 已超过时限：投诉根因复盘');
+    expect(zh.flat).toContain('服务负责人 / Head of service，您好');
+    expect(zh.flat).toContain(`的“投诉根因复盘”时限已于 ${due('zh-CN')} 到期，所需动作仍未完成。`);
+    expect(zh.flat).toContain(`该投诉已于 ${closed('zh-CN')} 关闭，客服主管尚未记录其投诉根因（流程漏洞 / 人员失误 / 产品问题 / 外部因素 / 其他）及整改措施，复盘仍待完成。`);
+    expect(zh.flat).toContain('原需求负责人：李四。请督促客服主管尽快完成复盘。');
+    expect(zh.flat).not.toContain('当前负责人');
+    const en = render('deadline-escalation', 'en', 'staff', { facts, document: closedComplaint() });
+    expect(en.subject).toBe('[Escalation] Request R-2026-000123 missed its deadline: complaint review');
+    expect(en.flat).toContain(`The complaint closed at ${closed('en')}; the supervisors have not yet recorded its root cause`);
+    expect(en.flat).toContain('It was handled by Li Wei. Please see that the supervisors complete the review.');
+    expect(en.flat).not.toContain('Current assignee');
+  });
+
+  it('shows no task, reviewers or customer data; other deadlines keep their wording', () => {
+    for (const language of Language.options) {
+      const email = render('deadline-escalation', language, 'staff', { facts, document: closedComplaint() });
+      expect(email.context).toMatchObject({ task: null, pendingReviewerNames: null });
+      expect(email.text).not.toMatch(/任务：|评审人|Task:|Reviewers|@|C-TEST-0123/);
+      const other = render('deadline-escalation', language, 'staff', { facts: { deadline: 'callback', dueAt: DUE_AT }, document: closedComplaint() });
+      expect(other.context).toMatchObject({ complaint: null });
+      expect(other.flat).toMatch(/当前负责人：李四|Current assignee: Li Wei/);
+      expect(render('deadline-reminder', language, 'staff').context).toMatchObject({ complaint: null });
+    }
+  });
+});
+
 describe('facts and the recorded document, checked before anything is recorded or sent', () => {
   const customer: NotificationRecipient = { kind: 'customer', customerId: 'C-TEST-0123' };
   const agent: NotificationRecipient = { kind: 'agent', agentId: ASSIGNEE_ID };
@@ -1101,6 +1271,7 @@ describe('facts and the recorded document, checked before anything is recorded o
     'repeated-rejection',
     'questionnaire',
     'intervention-needed',
+    'complaint-review-request',
   ] as const;
   const eachFact = newTemplates.flatMap((template) => Object.keys(FACTS[template]).map((fact) => [template, fact] as const));
 
@@ -1144,6 +1315,8 @@ describe('facts and the recorded document, checked before anything is recorded o
     ['repeated-rejection', { rejections: '3' }, 'facts.rejections'],
     ['questionnaire', { link: 'delivery', revision: 1 }, 'facts.link'],
     ['intervention-needed', { verdict: 'angry' }, 'facts.verdict'],
+    ['complaint-review-request', { dueAt: 'in 48 hours' }, 'facts.dueAt'],
+    ['complaint-review-request', { dueAt: null }, 'facts.dueAt'],
   ] as const)('%s with %j fails non-retryably, naming %s', (template, facts, named) => {
     const failure = failureOf(() => checkFacts(notifyInput(template, facts, recipientsOf(template))));
     expect(failure).toMatchObject({ type: 'InvalidNotificationFacts', nonRetryable: true });
@@ -1162,6 +1335,12 @@ describe('facts and the recorded document, checked before anything is recorded o
     const review = failureOf(() => checkFacts(notifyInput('review-request', FACTS['review-request'], [customer])));
     expect(review).toMatchObject({ type: 'InvalidNotificationFacts', nonRetryable: true });
     expect((review as Error).message).toContain('staff only');
+    const complaintReview = failureOf(() => checkFacts(notifyInput('complaint-review-request', FACTS['complaint-review-request'], [customer])));
+    expect(complaintReview).toMatchObject({ type: 'InvalidNotificationFacts', nonRetryable: true });
+    expect((complaintReview as Error).message).toContain('staff only');
+    expect(() =>
+      checkFacts(notifyInput('complaint-review-request', FACTS['complaint-review-request'], [{ kind: 'policyAddress', name: 'supervisors' }])),
+    ).not.toThrow();
     expect(() => checkFacts(notifyInput('void-sheet', FACTS['void-sheet'], [customer, agent, { kind: 'groupLead', groupId: 'after_sales' }]))).not.toThrow();
   });
 
@@ -1362,6 +1541,16 @@ describe('labels of the new templates', () => {
     }
     expect(VERDICT_LABEL['zh-CN']).toEqual({ satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' });
     expect(RATING_LABEL['zh-CN']).toEqual({ responseSpeed: '响应速度', resolution: '问题解决效果', attitude: '服务态度', professionalism: '专业能力' });
+  });
+
+  it('names every root cause of a complaint in both languages, in process.md’s words', () => {
+    for (const language of Language.options) {
+      expect(Object.keys(ROOT_CAUSE_LABEL[language])).toEqual([...RootCause.options]);
+      const labels = Object.values(ROOT_CAUSE_LABEL[language]);
+      expect(labels.every((label) => label.trim() !== '')).toBe(true);
+      expect(new Set(labels).size).toBe(labels.length);
+    }
+    expect(ROOT_CAUSE_LABEL['zh-CN']).toEqual({ process_gap: '流程漏洞', staff_error: '人员失误', product_issue: '产品问题', external: '外部因素', other: '其他' });
   });
 
   it('uses the words of the brief and process.md', () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { NotificationTemplate } from '../../contracts/activities';
 import { DEFAULT_POLICY, type Policy } from '../../contracts/policy';
-import { requestWorkflowId } from '../../contracts/temporal';
+import { complaintReviewWorkflowId, requestWorkflowId } from '../../contracts/temporal';
 import type { ReceivedMail } from '../../local/mail-sink';
 import { intakeBody, startStack, type Stack } from '../support/stack';
 import { quietTemporalLogs } from '../support/temporal';
@@ -22,6 +22,8 @@ interface Scenario {
   describe: string;
   /** The policy the scenario's requests start with: the defaults with this change. */
   policy?: (policy: Policy) => void;
+  /** The workflow whose history is recorded, from the request id `run` returns (default: the request's). */
+  workflowOf?: (requestId: string) => string;
   run(stack: Stack, tokens: Tokens): Promise<string>;
 }
 
@@ -68,6 +70,8 @@ async function closed(stack: Stack, requestId: string): Promise<string> {
   return requestId;
 }
 
+const COMPLAINTS_AGENT = { id: 'A-SYNTH-COMPLAINTS', name: '合成投诉专员', email: 'synthetic.complaints@service.example', group: 'complaints' };
+
 /** The co-handler and reviewer of the complex scenarios (any area). */
 const CO_HANDLER = 'A-SYNTH-PRODUCT';
 const SHEET = { description: '设备无法开机（合成数据）', goal: '恢复使用', customerObligations: '提供购买凭证' };
@@ -89,6 +93,18 @@ async function toInProgress(stack: Stack, tokens: Tokens, requestId: string, ass
   await act(stack, assignee, requestId, 'solution', { ...SOLUTION, tasks });
   await mailSent(stack, requestId, 'solution');
   await act(stack, tokens.intake, requestId, 'agree-solution', { recordedFrom: 'phone' });
+}
+
+/** A simple complaint resolved at first contact and closed by a good callback; its review has started. */
+async function closedComplaint(stack: Stack, tokens: Tokens, n: number): Promise<string> {
+  // The complaints group's agent (created by an earlier scenario, or here when run alone).
+  const joined = await stack.call('POST', '/api/agents', { token: stack.adminToken, body: COMPLAINTS_AGENT });
+  if (joined.status !== 201 && joined.status !== 409) throw new Error(`agent not created: ${JSON.stringify(joined.body)}`);
+  const request = await post(stack, tokens.intake, intakeBody({ customer: customer(n), type: 'complaint', complexity: 'simple', emotion: 'dissatisfied' }));
+  await act(stack, await tokens.agentFor(request.assigneeId!), request.id, 'resolve', { answer: '已致歉并补发配件（合成数据）' });
+  await act(stack, tokens.intake, request.id, 'callback', { resolved: true, ratings: GOOD_RATINGS, verdict: 'satisfied' });
+  await mailSent(stack, request.id, 'complaint-review-request');
+  return closed(stack, request.id);
 }
 
 const customer = (n: number, tier = 'standard') => ({
@@ -142,7 +158,7 @@ const SCENARIOS: Scenario[] = [
       await mailSent(stack, request.id, 'nobody-eligible');
       const joined = await stack.call('POST', '/api/agents', {
         token: stack.adminToken,
-        body: { id: 'A-SYNTH-COMPLAINTS', name: '合成投诉专员', email: 'synthetic.complaints@service.example', group: 'complaints' },
+        body: COMPLAINTS_AGENT,
       });
       if (joined.status !== 201) throw new Error(`agent not created: ${JSON.stringify(joined.body)}`);
       await mailSent(stack, request.id, 'assignment');
@@ -330,6 +346,28 @@ const SCENARIOS: Scenario[] = [
       return request.id;
     },
   },
+  {
+    name: 'complaint-closed',
+    describe: 'a simple complaint resolved at first contact and closed by a good callback: the complaint review started as a child',
+    async run(stack, tokens) {
+      return closedComplaint(stack, tokens, 17);
+    },
+  },
+  {
+    name: 'complaint-review-late',
+    describe: 'the complaint review of a closed complaint (policy: 3 seconds): reminded, escalated to the head of service, then the root cause recorded late',
+    policy: (p) => {
+      p.deadlines.complaintReview = { default: { clock: 'calendar', seconds: 3 } };
+    },
+    workflowOf: complaintReviewWorkflowId,
+    async run(stack, tokens) {
+      const requestId = await closedComplaint(stack, tokens, 18);
+      await mailSent(stack, requestId, 'deadline-escalation');
+      await act(stack, tokens.supervisor, requestId, 'root-cause', { cause: 'process_gap', analysis: '转接流程缺失（合成数据）', correctiveAction: '增加兜底规则' });
+      await stack.temporal.client.workflow.getHandle(complaintReviewWorkflowId(requestId)).result();
+      return requestId;
+    },
+  },
 ];
 
 async function main(): Promise<void> {
@@ -360,7 +398,8 @@ async function main(): Promise<void> {
       policyVersion += 1;
       await stack.db.insertInto('policies').values({ version: policyVersion, document: JSON.stringify(policy), created_by: 'record-histories' }).execute();
       const requestId = await scenario.run(stack, tokens);
-      const history = await stack.temporal.client.workflow.getHandle(requestWorkflowId(requestId)).fetchHistory();
+      const workflowId = (scenario.workflowOf ?? requestWorkflowId)(requestId);
+      const history = await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory();
       // The JSON history format of Temporal's tools (the CLI's and the UI's exports).
       writeFileSync(path.join(HISTORIES_DIR, `${scenario.name}.json`), `${historyToJSON(history)}\n`);
       const events = history.events?.length ?? 0;

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 import type { RecordedFrom } from './actor';
+import type { CalendarSnapshot } from './calendar';
 import type { CustomerDocument } from './customer-document';
+import type { WorkflowPolicy } from './policy';
 
 export const Channel = z.enum(['phone', 'online_chat', 'email', 'wechat', 'app', 'web']);
 export type Channel = z.infer<typeof Channel>;
@@ -148,6 +150,8 @@ export interface CustomerRequestInput {
   recordedAt: string;
   /** The policy version in force at intake; the request keeps it for life. */
   policyVersion: number;
+  /** Set when the request continues as new: everything the next run takes over. */
+  carried?: CarriedRequest;
 }
 
 /** Who took an action: the actor's kind and role, and the channel when staff recorded a customer's action. */
@@ -278,6 +282,34 @@ export interface Intervention extends ActionRecord {
   plan: string;
   /** Reopened into rework; otherwise the request closed `followUp: intervened`. */
   reopen: boolean;
+}
+
+/**
+ * What a request carries into its next run when it continues as new
+ * (process.md "What Temporal holds"): the document with every deadline as an
+ * absolute `dueAt`, the policy and calendar snapshots, the notification
+ * sequence, where the story stands, and the results of recent actions so a
+ * retried one returns its first result across runs.
+ */
+export interface CarriedRequest {
+  doc: RequestDocument;
+  policyVersion: number;
+  policy: WorkflowPolicy;
+  calendar: CalendarSnapshot;
+  eventSeq: number;
+  lastEscalatedAt: string | null;
+  story: StoryProgress;
+  /** Update ids of recent actions and the document each returned, newest last. */
+  recentActions: { updateId: string; result: RequestDocument }[];
+}
+
+/** Where the story of a request stands, beyond its document. */
+export interface StoryProgress {
+  toldNobodyEligible: boolean;
+  firstResponseMailSent: boolean;
+  /** Weekly progress reports sent, and when the current 7-day period began (null outside progress). */
+  weeklyReports: number;
+  weekStartedAt: string | null;
 }
 
 /** The request document of api.md, as the `state` query returns it (no contact data, no staff names). */

@@ -12,14 +12,18 @@
  * review then goes on as child workflow `complaintReview`.
  */
 import {
+  allHandlersFinished,
   CancellationScope,
   condition,
+  continueAsNew,
+  currentUpdateInfo,
   isCancellation,
   ParentClosePolicy,
   setCurrentDetails,
   setHandler,
   startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { AssignmentResult, NotificationRecipient, NotificationTemplate, NotifyInput } from '../contracts/activities';
@@ -29,6 +33,7 @@ import { forbidden, invalidTransition, preconditionFailed, staleDocument } from 
 import type { PolicyDeadlineId, PolicyDuration, WorkflowPolicy } from '../contracts/policy';
 import type {
   ActionRecord,
+  CarriedRequest,
   CustomerRequestInput,
   DeadlineEntry,
   DeadlineId,
@@ -38,6 +43,7 @@ import type {
   Solution,
   SolutionTask,
   Stage,
+  StoryProgress,
   SubStage,
   Verdict,
 } from '../contracts/request';
@@ -52,6 +58,9 @@ import { actionUpdates, stateQuery, type ActionCommand } from './definitions';
 import { activities, step } from './steps';
 
 const HOUR_MS = 3_600_000;
+const WEEK_MS = 7 * 24 * HOUR_MS;
+/** How many recent actions' results a request keeps for retries across runs (bounded: they travel in the next run's input). */
+const RECENT_ACTIONS_KEPT = 10;
 
 export async function customerRequest(input: CustomerRequestInput): Promise<RequestDocument> {
   const request = new CustomerRequest(input);
@@ -62,18 +71,24 @@ export async function customerRequest(input: CustomerRequestInput): Promise<Requ
     });
   }
 
-  const policySnapshot = await activities.loadPolicy.executeWithOptions(step('load policy version'), [
-    { version: input.policyVersion },
-  ]);
-  const calendar = await activities.loadCalendar.executeWithOptions(step('load calendar snapshot'), [
-    { from: input.recordedAt },
-  ]);
-  request.adopt(policySnapshot.version, policySnapshot.policy, calendar);
+  if (input.carried) {
+    request.resumeFrom(input.carried);
+  } else {
+    const policySnapshot = await activities.loadPolicy.executeWithOptions(step('load policy version'), [
+      { version: input.policyVersion },
+    ]);
+    const calendar = await activities.loadCalendar.executeWithOptions(step('load calendar snapshot'), [
+      { from: input.recordedAt },
+    ]);
+    request.adopt(policySnapshot.version, policySnapshot.policy, calendar);
+    await activities.recordRequest.executeWithOptions(step('record request'), [{ request: input, document: request.doc }]);
+    await request.notify('receipt-notice', [{ kind: 'customer', customerId: input.customerId }]);
+  }
 
-  await activities.recordRequest.executeWithOptions(step('record request'), [{ request: input, document: request.doc }]);
-  await request.notify('receipt-notice', [{ kind: 'customer', customerId: input.customerId }]);
-
-  await request.runUntilClosed();
+  if (await request.runUntilClosedOrLong()) {
+    // A long life (many reworks, weeks of progress): the next run takes over with a short history.
+    return continueAsNew<typeof customerRequest>({ ...input, carried: request.carry() });
+  }
   await request.close();
   return request.doc;
 }
@@ -96,14 +111,49 @@ class CustomerRequest {
   /** Bumped whenever a deadline is armed or settled, to wake the deadline watcher. */
   private deadlineChanges = 0;
   private readonly followUps: FollowUp[] = [];
+  private policyVersion = 0;
+  /** Activities running now: a request continues as new only with none in flight. */
+  private inFlight = 0;
+  /** Where the story stands, beyond the document (carried across runs). */
+  private story: StoryProgress = { toldNobodyEligible: false, firstResponseMailSent: false, weeklyReports: 0, weekStartedAt: null };
+  /** The results of recent actions by Update id, so a retry returns the first result, also in a later run. */
+  private readonly recentActions = new Map<string, RequestDocument>();
   /** The search-attribute values last upserted, by key. */
   private readonly published = new Map<string, unknown>();
 
   constructor(input: CustomerRequestInput) {
-    this.doc = initialDocument(input);
+    this.doc = input.carried?.doc ?? initialDocument(input);
+  }
+
+  /** The next run of a continued request takes over where the last one stopped. */
+  resumeFrom(carried: CarriedRequest): void {
+    this.policyVersion = carried.policyVersion;
+    this.policy = carried.policy;
+    this.calendar = carried.calendar;
+    this.routedGroup = carried.policy.routing[this.doc.type];
+    this.eventSeq = carried.eventSeq;
+    this.lastEscalatedAt = carried.lastEscalatedAt === null ? null : new Date(carried.lastEscalatedAt);
+    this.story = { ...carried.story };
+    for (const { updateId, result } of carried.recentActions) this.recentActions.set(updateId, result);
+    this.publish();
+  }
+
+  /** What the next run needs; taken when nothing is in flight and no follow-up is queued. */
+  carry(): CarriedRequest {
+    return {
+      doc: this.doc,
+      policyVersion: this.policyVersion,
+      policy: this.policy,
+      calendar: this.calendar,
+      eventSeq: this.eventSeq,
+      lastEscalatedAt: this.lastEscalatedAt?.toISOString() ?? null,
+      story: this.story,
+      recentActions: [...this.recentActions].map(([updateId, result]) => ({ updateId, result })),
+    };
   }
 
   adopt(policyVersion: number, policy: WorkflowPolicy, calendar: CalendarSnapshot): void {
+    this.policyVersion = policyVersion;
     this.policy = policy;
     this.calendar = calendar;
     this.routedGroup = policy.routing[this.doc.type];
@@ -120,45 +170,67 @@ class CustomerRequest {
 
   /**
    * The open life of the request: the story, the deadline watcher and the
-   * follow-ups of actions, until the request closes. Whatever is still
-   * waiting then is cancelled; a step in flight is left to finish on its own.
+   * follow-ups of actions, until the request closes — or its history grows
+   * long (true: continue as new). Whatever is still waiting then is
+   * cancelled; a step in flight is left to finish on its own.
    */
-  async runUntilClosed(): Promise<void> {
+  async runUntilClosedOrLong(): Promise<boolean> {
     const scope = new CancellationScope();
     const work = scope.run(() => allSettledOrThrow([this.serve(), this.watchDeadlines(), this.runFollowUps()]));
-    await Promise.race([work, condition(() => this.doc.status !== 'open')]);
+    const closed = condition(() => this.doc.status !== 'open').then(() => false);
+    const long = condition(() => this.mayContinueAsNew()).then(() => true);
+    const continueAsNew = await Promise.race([work.then(() => false), closed, long]);
     scope.cancel();
     await work.catch((err: unknown) => {
       if (!isCancellation(err)) throw err;
     });
+    return continueAsNew && this.doc.status === 'open';
+  }
+
+  /**
+   * Past the policy's history length (or when Temporal suggests it), and only
+   * at a quiet moment: no activity in flight, no follow-up queued, no handler
+   * running, no assignment under way. Everything else is waiting on a
+   * condition or a timer, which the next run re-arms from the document.
+   */
+  private mayContinueAsNew(): boolean {
+    const { continueAsNewSuggested, historyLength } = workflowInfo();
+    const long = continueAsNewSuggested || historyLength > this.policy.historyLengthLimit;
+    return long && this.inFlight === 0 && this.followUps.length === 0 && !this.handingOver && allHandlersFinished();
   }
 
   /** The story of stage 1 (需求接入与初步响应): assigned, answered, and the customer told who handles it. */
   private async serve(): Promise<void> {
     await this.assign();
     await condition(() => this.doc.firstResponseAt !== null);
-    const revision = this.issue('first-contact-rating');
-    await this.recordState();
-    await this.notify('first-response', [{ kind: 'customer', customerId: this.doc.customer.id }], {
-      link: 'first-contact-rating',
-      revision,
-    });
+    if (!this.story.firstResponseMailSent) {
+      this.story.firstResponseMailSent = true;
+      const revision = this.issue('first-contact-rating');
+      await this.recordState();
+      await this.notify('first-response', [{ kind: 'customer', customerId: this.doc.customer.id }], {
+        link: 'first-contact-rating',
+        revision,
+      });
+    }
     await this.reportWeekly();
   }
 
   /** Every 7 days in progress the customer gets a progress report (服务进度报告). */
   private async reportWeekly(): Promise<void> {
     const inProgress = () => this.doc.stage === 'in_progress';
-    let week = 0;
     for (;;) {
       await condition(inProgress);
+      this.story.weekStartedAt ??= new Date().toISOString();
       while (inProgress()) {
-        const left = await condition(() => !inProgress(), '7 days', { summary: 'weekly progress report' });
+        const reportAt: number = Date.parse(this.story.weekStartedAt!) + WEEK_MS;
+        const left = await condition(() => !inProgress(), Math.max(1, reportAt - Date.now()), { summary: 'weekly progress report' });
         if (left) break;
-        week += 1;
+        this.story.weeklyReports += 1;
+        this.story.weekStartedAt = new Date(reportAt).toISOString();
         await this.recordState();
-        await this.notify('progress-report', this.recipients(['customer']), { week });
+        await this.notify('progress-report', this.recipients(['customer']), { week: this.story.weeklyReports });
       }
+      this.story.weekStartedAt = null;
     }
   }
 
@@ -172,15 +244,14 @@ class CustomerRequest {
 
   /** Assigns an agent; while nobody is eligible, tells the lead and supervisors once and tries again. */
   private async assign(): Promise<void> {
-    let toldNobodyEligible = false;
     while (this.doc.assignee === null) {
       const result = await this.findAgent('assign an agent', this.routedGroup, []);
       if (result.outcome === 'assigned') {
         await this.takeOver({ id: result.agentId, group: result.groupId });
         return;
       }
-      if (!toldNobodyEligible) {
-        toldNobodyEligible = true;
+      if (!this.story.toldNobodyEligible) {
+        this.story.toldNobodyEligible = true;
         await this.notify('nobody-eligible', this.recipients(['groupLead', 'supervisors']));
       }
       const retryAt = dueAt(this.policy.assignmentRetry, new Date(), this.calendar);
@@ -434,6 +505,8 @@ class CustomerRequest {
    * action leaves no trace in history.
    */
   validate(action: ActionName, command: ActionCommand): void {
+    // A retry of an action applied in an earlier run: its first result is returned, nothing judged again.
+    if (this.recentActions.has(currentUpdateInfo()?.id ?? '')) return;
     const now = new Date();
     const view = this.view();
     const target = { taskId: textOf(command.input.taskId), area: textOf(command.input.area) };
@@ -466,6 +539,24 @@ class CustomerRequest {
 
   /** Changes state only and returns; what follows runs from the main flow, so the Update answers at once. */
   perform(action: ActionName, command: ActionCommand): RequestDocument {
+    const updateId = currentUpdateInfo()?.id ?? '';
+    const first = this.recentActions.get(updateId);
+    if (first !== undefined) return first;
+    const result = this.apply(action, command);
+    this.remember(updateId, result);
+    return result;
+  }
+
+  /** Keeps a copy of an action's result under its Update id; the last few travel to the next run. */
+  private remember(updateId: string, result: RequestDocument): void {
+    this.recentActions.set(updateId, JSON.parse(JSON.stringify(result)) as RequestDocument);
+    for (const oldest of this.recentActions.keys()) {
+      if (this.recentActions.size <= RECENT_ACTIONS_KEPT) break;
+      this.recentActions.delete(oldest);
+    }
+  }
+
+  private apply(action: ActionName, command: ActionCommand): RequestDocument {
     const record = actionRecord(command.actor, new Date().toISOString());
     const input = command.input;
     const queued = this.followUps.length;
@@ -504,9 +595,9 @@ class CustomerRequest {
       case 'reassign': {
         const previous = this.handOver({ id: String(input.agentId), group: String(input.agentGroup) });
         this.followUps.push(async () => {
-          await activities.transferAssignment.executeWithOptions(step('reassign by hand'), [
-            { requestId: this.doc.id, agentId: String(input.agentId) },
-          ]);
+          await this.inFlightWhile(
+            activities.transferAssignment.executeWithOptions(step('reassign by hand'), [{ requestId: this.doc.id, agentId: String(input.agentId) }]),
+          );
           await this.tellHandover(previous);
         });
         break;
@@ -1091,14 +1182,26 @@ class CustomerRequest {
   }
 
   private async recordState(): Promise<void> {
-    await activities.recordState.executeWithOptions(step(`record state: ${this.doc.stage}`), [{ document: this.doc }]);
+    await this.inFlightWhile(activities.recordState.executeWithOptions(step(`record state: ${this.doc.stage}`), [{ document: this.doc }]));
+  }
+
+  /** Counts an activity as in flight until it settles. */
+  private async inFlightWhile<T>(running: Promise<T>): Promise<T> {
+    this.inFlight += 1;
+    try {
+      return await running;
+    } finally {
+      this.inFlight -= 1;
+    }
   }
 
   async notify(template: NotificationTemplate, recipients: NotificationRecipient[], facts: NotifyInput['facts'] = {}): Promise<void> {
     this.eventSeq += 1;
-    await activities.notify.executeWithOptions(step(`e-mail: ${template}`), [
-      { requestId: this.doc.id, eventSeq: this.eventSeq, template, recipients, facts },
-    ]);
+    await this.inFlightWhile(
+      activities.notify.executeWithOptions(step(`e-mail: ${template}`), [
+        { requestId: this.doc.id, eventSeq: this.eventSeq, template, recipients, facts },
+      ]),
+    );
   }
 }
 

@@ -368,6 +368,27 @@ const SCENARIOS: Scenario[] = [
       return requestId;
     },
   },
+  {
+    name: 'continued-as-new',
+    describe: 'a request in progress with a low history limit (policy: 150 events): thirty progress updates carry it into later runs; the history is of the last run, which took over the carried state',
+    policy: (p) => {
+      p.historyLengthLimit = 150;
+    },
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(19) }));
+      const assignee = await tokens.agentFor(request.assigneeId!);
+      await toInProgress(stack, tokens, request.id, assignee, false);
+      for (let n = 1; n <= 30; n++) await act(stack, assignee, request.id, 'progress', { note: `第${n}次进度（合成数据）` });
+      // The hand-over comes at the first quiet moment after the last update's follow-ups.
+      const handle = stack.temporal.client.workflow.getHandle(requestWorkflowId(request.id));
+      const deadline = Date.now() + 30_000;
+      while (!(await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId) {
+        if (Date.now() > deadline) throw new Error('the request did not continue as new');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      return request.id;
+    },
+  },
 ];
 
 async function main(): Promise<void> {

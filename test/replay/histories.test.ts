@@ -32,6 +32,7 @@ it('has a history of every recorded path', () => {
     'complaint-closed',
     'complaint-review-late',
     'complex-delivered-and-closed',
+    'continued-as-new',
     'deemed-accepted-callbacks-missed',
     'dissatisfied-intervention-reopens',
     'emergency-temporary-measure',

@@ -56,6 +56,7 @@ import { dueAt, localDate } from '../rules/working-days';
 import { complaintReview } from './complaint-review';
 import { actionUpdates, stateQuery, type ActionCommand } from './definitions';
 import { activities, step } from './steps';
+import { hasChange, Patch } from './versioning';
 
 const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * 24 * HOUR_MS;
@@ -438,8 +439,15 @@ class CustomerRequest {
    */
   async close(): Promise<void> {
     await this.recordState();
-    await activities.archiveRequest.executeWithOptions(step('archive the request'), [{ document: this.doc }]);
-    await activities.releaseAssignment.executeWithOptions(step('release the assignee'), [{ requestId: this.doc.id }]);
+    const archive = () => activities.archiveRequest.executeWithOptions(step('archive the request'), [{ document: this.doc }]);
+    const release = () => activities.releaseAssignment.executeWithOptions(step('release the assignee'), [{ requestId: this.doc.id }]);
+    if (hasChange(Patch.releaseBeforeArchive)) {
+      await release();
+      await archive();
+    } else {
+      await archive();
+      await release();
+    }
     if (this.doc.status === 'cancelled') {
       const by = this.doc.cancellation?.byKind ?? 'staff';
       await this.notify('cancellation', this.recipients(['customer', 'assignee']), { by });

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NormalModuleReplacementPlugin } from 'webpack';
 import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
 
 const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
@@ -76,3 +77,25 @@ function workflowTypeOf(history: unknown): string | undefined {
   const first = (history as { events?: { workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }[] }).events?.[0];
   return first?.workflowExecutionStartedEventAttributes?.workflowType?.name;
 }
+
+it('catches a change shipped without its patch, and replays the same change guarded with `patched`', async () => {
+  // The closing order changed (workflows/versioning.ts, Patch.releaseBeforeArchive): every history
+  // recorded before it that reaches the closing steps must replay with the guard and fail without it.
+  const before = recorded.filter((h) => JSON.stringify(h.history).includes('"archiveRequest"'));
+  expect(before.length).toBeGreaterThanOrEqual(4);
+  const unguarded = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    webpackConfigHook: (config) => {
+      config.plugins = [...(config.plugins ?? []), new NormalModuleReplacementPlugin(/^\.\/versioning$/, require.resolve('./unguarded-change/versioning'))];
+      return config;
+    },
+  });
+  const failures: unknown[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: unguarded }, before)) failures.push(result.error);
+  expect(failures).toHaveLength(before.length);
+  for (const error of failures) expect(error).toBeInstanceOf(DeterminismViolationError);
+  const guarded: unknown[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: current }, before)) guarded.push(result.error);
+  expect(guarded).toEqual(before.map(() => undefined));
+});

@@ -98,6 +98,13 @@ describe('continue-as-new', () => {
       expect(duties.filter((d) => d.state === 'met')).toHaveLength(16);
       const dutyMails = fake.mailsOf('deadline-escalation').filter((m) => m.facts.deadline === 'dailyProgress');
       expect(dutyMails.map((m) => m.facts.dueAt)).toEqual(duties.filter((d) => d.state === 'missed').map((d) => d.dueAt));
+      // On time across runs: each lapse escalated within a minute of its due time.
+      for (const duty of duties.filter((d) => d.state === 'missed')) {
+        expect(Date.parse(duty.escalatedAt!) - Date.parse(duty.dueAt)).toBeLessThan(60_000);
+      }
+      // A reminder already sent is never sent again by a later run: at most one per duty.
+      const reminders = fake.mailsOf('deadline-reminder').filter((m) => m.facts.deadline === 'dailyProgress').map((m) => m.facts.dueAt);
+      expect(new Set(reminders).size).toBe(reminders.length);
       // No notification was asked for twice: one event number each, increasing.
       const seqs = fake.notifications.map((n) => n.eventSeq);
       expect(new Set(seqs).size).toBe(seqs.length);

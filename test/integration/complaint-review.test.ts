@@ -11,18 +11,15 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
-import { createActivities } from '../../activities';
-import { createMailer } from '../../activities/notifications/mailer';
 import type { RequestActivities } from '../../contracts/activities';
 import type { ComplaintReviewDocument, RootCauseReview } from '../../contracts/complaint-review';
 import type { DeadlineEntry } from '../../contracts/request';
-import { createDatabase, type Db } from '../../db/database';
-import { migrateToLatest } from '../../db/migrate';
-import { startPostgresCluster, type PostgresCluster } from '../../local/postgres-cluster';
+import type { Db } from '../../db/database';
 import { initialDocument } from '../../rules/request-document';
+import { startActivityDatabase, type ActivityDatabase } from '../support/activity-database';
 import { requestInput } from '../support/fixtures';
 
-let cluster: PostgresCluster;
+let database: ActivityDatabase;
 let db: Db;
 let activities: RequestActivities;
 let now = new Date('2026-12-03T02:31:00Z');
@@ -94,22 +91,12 @@ async function reviewRows(requestId: string) {
 }
 
 beforeAll(async () => {
-  cluster = await startPostgresCluster({ fast: true });
-  db = createDatabase(cluster.url);
-  await migrateToLatest(db);
-  activities = createActivities({
-    db,
-    // Never used here: recording a review sends nothing.
-    mailer: createMailer('smtp://127.0.0.1:9'),
-    clock: { now: () => now },
-    mail: { from: 'Service <service@notify.example>', messageIdDomain: 'notify.example' },
-    customerLinks: { publicBaseUrl: 'https://service.example', tokenSecret: 'a-test-secret-of-at-least-32-characters' },
-  });
+  database = await startActivityDatabase({ now: () => now });
+  ({ db, activities } = database);
 });
 
 afterAll(async () => {
-  await db?.destroy();
-  await cluster?.stop();
+  await database?.close();
 });
 
 beforeEach(() => {

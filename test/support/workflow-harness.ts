@@ -19,6 +19,7 @@ import { WorkflowType } from '../../contracts/temporal';
 import type { ActionName } from '../../rules/actions';
 import { actionUpdates, stateQuery } from '../../workflows/definitions';
 import { calendarSnapshot, policySnapshot } from './fixtures';
+import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } from './temporal';
 
 /** Staff and customers as the API passes them to actions. */
 export const actors = {
@@ -178,4 +179,31 @@ export async function closedResult(handle: WorkflowHandle): Promise<RequestDocum
 /** Skips the test server's clock to just past an instant (or, with a negative margin, just before it). */
 export async function sleepUntil(env: TestWorkflowEnvironment, iso: string, marginMs: number): Promise<void> {
   await env.sleep(Date.parse(iso) - (await env.currentTimeMs()) + marginMs);
+}
+
+/**
+ * A fresh time-skipping test server for each test (no test depends on
+ * another's clock) and the workflow bundle built once per file.
+ */
+export function timeSkippingServerPerTest(): { readonly env: TestWorkflowEnvironment; readonly bundle: WorkflowBundleWithSourceMap } {
+  let env: TestWorkflowEnvironment | undefined;
+  let bundle: WorkflowBundleWithSourceMap | undefined;
+  beforeAll(async () => {
+    quietTemporalLogs();
+    bundle = await bundleWorkflows();
+  });
+  beforeEach(async () => {
+    env = await createTimeSkippingEnvironment();
+  });
+  afterEach(async () => {
+    await env?.teardown();
+  });
+  return {
+    get env() {
+      return env!;
+    },
+    get bundle() {
+      return bundle!;
+    },
+  };
 }

@@ -4,30 +4,13 @@
  * acceptance under both policies, the follow-up's questionnaire and callback,
  * the supervisor's intervention, both callback windows missed, and closing.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RequestDocument } from '../../contracts/request';
 import { SearchAttribute } from '../../contracts/temporal';
 import { deliveryBody, toAcceptance } from '../support/complex-path';
 import { policySnapshot, requestInput } from '../support/fixtures';
-import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } from '../support/temporal';
-import { act, actors, closedResult, failureOf, fakeActivities, pendingOf, stateWhen, statesOf, withRequest, sleepUntil } from '../support/workflow-harness';
+import { act, actors, closedResult, failureOf, fakeActivities, pendingOf, stateWhen, statesOf, withRequest, sleepUntil, timeSkippingServerPerTest } from '../support/workflow-harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  bundle = await bundleWorkflows();
-});
-
-beforeEach(async () => {
-  env = await createTimeSkippingEnvironment();
-});
-
-afterEach(async () => {
-  await env?.teardown();
-});
+const server = timeSkippingServerPerTest();
 
 const complexFault = requestInput();
 const happy = { ratings: { responseSpeed: 5, resolution: 4, attitude: 5, professionalism: 4 }, verdict: 'satisfied' };
@@ -37,7 +20,7 @@ const serviceDesk = { ...actors.intake };
 describe('acceptance and rework', () => {
   it('accepted: follow-up with a questionnaire and a callback owed in 3 working days; a good callback closes it, archived and told', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       await toAcceptance(handle);
       const accepted = await act(handle, 'accept', actors.customer, { comment: '满意' }, { document: { name: 'delivery', revision: 1 } });
       expect([accepted.stage, accepted.subStage, accepted.resolution]).toEqual(['follow_up', 'awaiting_feedback', 'delivered']);
@@ -67,13 +50,13 @@ describe('acceptance and rework', () => {
 
   it('rejected: rework owed in 2 working days and escalated when missed; the third rejection calls the supervisors', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       await toAcceptance(handle);
       const first = await act(handle, 'reject', actors.customer, { reasons: '仍无法开机' }, { document: { name: 'delivery', revision: 1 } });
       expect([first.stage, first.rejections]).toEqual(['rework', 1]);
       expect(first.delivery).toMatchObject({ state: 'rejected', customerComment: '仍无法开机' });
       const rework = pendingOf(first, 'rework');
-      await sleepUntil(env, rework.dueAt, 1_000);
+      await sleepUntil(server.env, rework.dueAt, 1_000);
       await stateWhen(handle, () => fake.mailsOf('deadline-escalation').some((m) => m.facts.deadline === 'rework'));
       expect(fake.mailsOf('deadline-escalation').find((m) => m.facts.deadline === 'rework')?.recipients).toEqual([{ kind: 'policyAddress', name: 'supervisors' }]);
       const progress = await act(handle, 'progress', actors.assignee, { note: '重新检测' });
@@ -97,11 +80,11 @@ describe('acceptance and rework', () => {
 
   it('deems the delivery accepted when the acceptance window ends, and tells the customer', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       const awaiting = await toAcceptance(handle);
       const acceptance = pendingOf(awaiting, 'acceptance');
       // Customer-side: no reminder at 80%.
-      await sleepUntil(env, acceptance.dueAt, 1_000);
+      await sleepUntil(server.env, acceptance.dueAt, 1_000);
       const deemed = await stateWhen(handle, (d) => d.resolution === 'deemed_accepted');
       expect([deemed.stage, deemed.subStage, deemed.delivery?.state]).toEqual(['follow_up', 'awaiting_feedback', 'deemed_accepted']);
       expect(statesOf(deemed, 'acceptance')).toEqual(['missed']);
@@ -117,9 +100,9 @@ describe('acceptance and rework', () => {
 
   it('under the escalate policy reminds the customer, tells the supervisors and keeps waiting; a late acceptance still counts', async () => {
     const fake = fakeActivities({ policy: policySnapshot((p) => void (p.acceptanceOnExpiry = 'escalate')) });
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       const awaiting = await toAcceptance(handle);
-      await sleepUntil(env, pendingOf(awaiting, 'acceptance').dueAt, 1_000);
+      await sleepUntil(server.env, pendingOf(awaiting, 'acceptance').dueAt, 1_000);
       await stateWhen(handle, () => fake.templates().includes('customer-reminder') && fake.templates().includes('deadline-escalation'));
       expect(fake.mailsOf('customer-reminder')[0]!.facts).toMatchObject({ deadline: 'acceptance', link: 'delivery', revision: 1 });
       expect(fake.mailsOf('deadline-escalation').find((m) => m.facts.deadline === 'acceptance')?.recipients).toEqual([{ kind: 'policyAddress', name: 'supervisors' }]);
@@ -133,7 +116,7 @@ describe('acceptance and rework', () => {
 describe('follow-up', () => {
   it('a questionnaire with a low rating calls the supervisors; an intervention that reopens sends the request back to rework', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       await toAcceptance(handle);
       await act(handle, 'accept', actors.customer, {}, { document: { name: 'delivery', revision: 1 } });
       const survey = await act(handle, 'survey', actors.customer, { ...unhappy, comment: '处理太慢' }, { document: { name: 'questionnaire', revision: 1 } });
@@ -161,12 +144,12 @@ describe('follow-up', () => {
   it('a dissatisfied callback with an intervention that closes it: followUp intervened; a late intervention escalates to the head of service', async () => {
     const fake = fakeActivities();
     const simple = requestInput({ intake: { complexity: 'simple' } });
-    await withRequest(env, bundle, fake.activities, simple, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, simple, async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       const resolved = await act(handle, 'resolve', actors.assignee, { answer: '已远程处理' });
       expect([resolved.stage, resolved.subStage]).toEqual(['follow_up', 'awaiting_feedback']);
       const dissatisfied = await act(handle, 'callback', actors.supervisor, { resolved: false, ratings: happy.ratings, verdict: 'dissatisfied', shortfalls: '问题未解决' });
-      await sleepUntil(env, pendingOf(dissatisfied, 'intervention').dueAt, 1_000);
+      await sleepUntil(server.env, pendingOf(dissatisfied, 'intervention').dueAt, 1_000);
       await stateWhen(handle, () => fake.mailsOf('deadline-escalation').some((m) => m.facts.deadline === 'intervention'));
       expect(fake.mailsOf('deadline-escalation').find((m) => m.facts.deadline === 'intervention')?.recipients).toEqual([{ kind: 'policyAddress', name: 'headOfService' }]);
       expect(fake.mailsOf('deadline-reminder').find((m) => m.facts.deadline === 'intervention')?.recipients).toEqual([{ kind: 'policyAddress', name: 'supervisors' }]);
@@ -180,16 +163,16 @@ describe('follow-up', () => {
 
   it('escalates a missed callback window to the supervisors, opens a second, and closes followUp missed after it', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, requestInput({ intake: { complexity: 'simple' } }), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput({ intake: { complexity: 'simple' } }), async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       const resolved = await act(handle, 'resolve', actors.assignee, { answer: '已答复' });
       const first = pendingOf(resolved, 'callback');
-      await sleepUntil(env, first.dueAt, 1_000);
+      await sleepUntil(server.env, first.dueAt, 1_000);
       const second = await stateWhen(handle, (d) => statesOf(d, 'callback').join() === 'missed,pending');
       expect(fake.mailsOf('deadline-reminder').find((m) => m.facts.deadline === 'callback')?.recipients).toEqual([{ kind: 'policyAddress', name: 'serviceRepresentatives' }]);
       expect(fake.mailsOf('deadline-escalation').filter((m) => m.facts.deadline === 'callback').map((m) => m.recipients)).toEqual([[{ kind: 'policyAddress', name: 'supervisors' }]]);
       expect((await handle.describe()).typedSearchAttributes.get(SearchAttribute.Overdue)).toBe(true);
-      await sleepUntil(env, pendingOf(second, 'callback').dueAt, 1_000);
+      await sleepUntil(server.env, pendingOf(second, 'callback').dueAt, 1_000);
       const closed = await closedResult(handle);
       expect([closed.status, closed.followUp, closed.resolution]).toEqual(['completed', 'missed', 'first_contact']);
       expect(statesOf(closed, 'callback')).toEqual(['missed', 'missed']);

@@ -7,32 +7,15 @@
  * written out by hand from api.md, not computed by the rules under test.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Actor } from '../../contracts/actor';
 import type { CustomerRequestInput } from '../../contracts/request';
 import { ACTION_NAMES, CUSTOMER_ACTIONS, type ActionName } from '../../rules/actions';
 import { actionUpdates } from '../../workflows/definitions';
 import { requestInput } from '../support/fixtures';
-import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } from '../support/temporal';
 import { reviewedSolution, sheetBody, solutionBody, toAcceptance, toAnalysis, toDrafting, toInProgress } from '../support/complex-path';
-import { acceptedUpdates, act, actors, failureOf, fakeActivities, stateWhen, withRequest } from '../support/workflow-harness';
+import { acceptedUpdates, act, actors, failureOf, fakeActivities, stateWhen, withRequest, timeSkippingServerPerTest } from '../support/workflow-harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  bundle = await bundleWorkflows();
-});
-
-beforeEach(async () => {
-  env = await createTimeSkippingEnvironment();
-});
-
-afterEach(async () => {
-  await env?.teardown();
-});
+const server = timeSkippingServerPerTest();
 
 const sweepActors = {
   assignee: actors.assignee,
@@ -238,7 +221,7 @@ const inputFor = (action: ActionName): Record<string, unknown> => (action === 'r
 describe.each(STAGES)('in $name', (stage) => {
   it('rejects every action not allowed, with the failure type of api.md, and leaves no trace', async () => {
     const fake = fakeActivities({ nobodyFirst: stage.nobodyFirst });
-    await withRequest(env, bundle, fake.activities, stage.input, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, stage.input, async (handle) => {
       await stateWhen(handle, (d) => (stage.assigned ? d.stage === 'assigned' : fake.templates().includes('nobody-eligible')));
       await stage.reach(handle);
       const acceptedBefore = await acceptedUpdates(handle);

@@ -6,30 +6,13 @@
  * head of service while the review stays owed.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ComplaintReviewDocument } from '../../contracts/complaint-review';
 import { complaintReviewWorkflowId, SearchAttribute } from '../../contracts/temporal';
 import { complaintReviewStateQuery, rootCauseUpdate } from '../../workflows/definitions';
 import { requestInput } from '../support/fixtures';
-import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } from '../support/temporal';
-import { act, actors, closedResult, failureOf, fakeActivities, sleepUntil, stateWhen, withRequest } from '../support/workflow-harness';
+import { act, actors, closedResult, failureOf, fakeActivities, sleepUntil, stateWhen, withRequest, timeSkippingServerPerTest } from '../support/workflow-harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  bundle = await bundleWorkflows();
-});
-
-beforeEach(async () => {
-  env = await createTimeSkippingEnvironment();
-});
-
-afterEach(async () => {
-  await env?.teardown();
-});
+const server = timeSkippingServerPerTest();
 
 const HOUR = 3_600_000;
 const complaint = requestInput({ intake: { type: 'complaint', complexity: 'simple', emotion: 'dissatisfied' } });
@@ -42,7 +25,7 @@ async function closeComplaint(handle: WorkflowHandle): Promise<WorkflowHandle> {
   await act(handle, 'callback', actors.intake, { resolved: true, ratings: { responseSpeed: 4, resolution: 4, attitude: 5, professionalism: 4 }, verdict: 'satisfied' });
   const closed = await closedResult(handle);
   expect(closed.status).toBe('completed');
-  return env.client.workflow.getHandle(complaintReviewWorkflowId(closed.id));
+  return server.env.client.workflow.getHandle(complaintReviewWorkflowId(closed.id));
 }
 
 async function reviewWhen(review: WorkflowHandle, ready: (doc: ComplaintReviewDocument) => boolean): Promise<ComplaintReviewDocument> {
@@ -57,7 +40,7 @@ async function reviewWhen(review: WorkflowHandle, ready: (doc: ComplaintReviewDo
 describe('the complaint review', () => {
   it('starts when a complaint closes, outlives the request, and takes the supervisor’s root cause in time', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complaint, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complaint, async (handle) => {
       const review = await closeComplaint(handle);
       const owed = await reviewWhen(review, (d) => d.deadline.state === 'pending');
       // 48 calendar hours from the closing.
@@ -87,10 +70,10 @@ describe('the complaint review', () => {
 
   it('reminds the supervisors at 80%, tells the head of service when 48 hours pass, and still takes the late root cause', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complaint, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complaint, async (handle) => {
       const review = await closeComplaint(handle);
       const owed = await reviewWhen(review, (d) => d.deadline.state === 'pending');
-      await sleepUntil(env, owed.deadline.dueAt, 60_000);
+      await sleepUntil(server.env, owed.deadline.dueAt, 60_000);
       const missed = await reviewWhen(review, (d) => d.deadline.state === 'missed');
       expect(missed.deadline.escalatedAt).not.toBeNull();
       await stateWhen(handle, () => fake.templates().includes('deadline-escalation'));
@@ -107,11 +90,11 @@ describe('the complaint review', () => {
 
   it('is not started for a request that is not a complaint', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       await act(handle, 'cancel', actors.supervisor, { reason: '重复提交' });
       const closed = await closedResult(handle);
-      await expect(env.client.workflow.getHandle(complaintReviewWorkflowId(closed.id)).describe()).rejects.toThrow();
+      await expect(server.env.client.workflow.getHandle(complaintReviewWorkflowId(closed.id)).describe()).rejects.toThrow();
       expect(fake.templates()).not.toContain('complaint-review-request');
     });
   });

@@ -5,31 +5,14 @@
  * `unconfirmed`), solution design with review rounds, presentation, revision
  * and agreement — each deadline expiring and met just before it expires.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RequestDocument } from '../../contracts/request';
 import { SearchAttribute } from '../../contracts/temporal';
 import { stateQuery } from '../../workflows/definitions';
 import { legalReviewer, reviewedSolution, sheetBody, solutionBody, toAnalysis, toDrafting } from '../support/complex-path';
 import { policySnapshot, requestInput } from '../support/fixtures';
-import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } from '../support/temporal';
-import { acceptedUpdates, act, actors, failureOf, fakeActivities, pendingOf, stateWhen, statesOf, withRequest, sleepUntil } from '../support/workflow-harness';
+import { acceptedUpdates, act, actors, failureOf, fakeActivities, pendingOf, stateWhen, statesOf, withRequest, sleepUntil, timeSkippingServerPerTest } from '../support/workflow-harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  bundle = await bundleWorkflows();
-});
-
-beforeEach(async () => {
-  env = await createTimeSkippingEnvironment();
-});
-
-afterEach(async () => {
-  await env?.teardown();
-});
+const server = timeSkippingServerPerTest();
 
 const HOUR = 3_600_000;
 const complexFault = requestInput();
@@ -39,7 +22,7 @@ const legal = legalReviewer;
 describe('analysis and confirmation', () => {
   it('issues the sheet, owes the confirmation within 1 working day, and on confirmation owes the solution within 2 hours', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       const analysis = await toAnalysis(handle);
       const sheetDue = pendingOf(analysis, 'requirementSheet');
       const issued = await act(handle, 'requirement-sheet', actors.assignee, { ...sheetBody, expectedDeliveryAt: '2026-12-20T10:00:00.000Z' });
@@ -47,11 +30,11 @@ describe('analysis and confirmation', () => {
       expect(issued.sheet).toMatchObject({ ...sheetBody, revision: 1, state: 'awaiting_confirmation', expectedDeliveryAt: '2026-12-20T10:00:00.000Z', byAgentId: 'A-ASSIGNEE' });
       expect(issued.documentRevisions.sheet).toBe(1);
       expect(statesOf(issued, 'requirementSheet')).toEqual(['met']);
-      expect(Date.parse(sheetDue.dueAt)).toBeGreaterThan(await env.currentTimeMs());
+      expect(Date.parse(sheetDue.dueAt)).toBeGreaterThan(await server.env.currentTimeMs());
       const confirmation = pendingOf(issued, 'confirmation');
       // 1 working day: the next working day's 18:00 in Shanghai (10:00 UTC).
       expect(new Date(confirmation.dueAt).getUTCHours()).toBe(10);
-      expect(Date.parse(confirmation.dueAt) - (await env.currentTimeMs())).toBeLessThan(4 * 24 * HOUR);
+      expect(Date.parse(confirmation.dueAt) - (await server.env.currentTimeMs())).toBeLessThan(4 * 24 * HOUR);
 
       await stateWhen(handle, () => fake.templates().includes('requirement-sheet'));
       const sheetMail = fake.mailsOf('requirement-sheet')[0]!;
@@ -77,10 +60,10 @@ describe('analysis and confirmation', () => {
 
   it('reminds the assignee at 80% of the sheet window, escalates to assignee and group lead, and takes the late sheet', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       const analysis = await toAnalysis(handle);
       const due = pendingOf(analysis, 'requirementSheet');
-      await sleepUntil(env, due.dueAt, 60_000);
+      await sleepUntil(server.env, due.dueAt, 60_000);
       await stateWhen(handle, () => fake.templates().includes('deadline-escalation'));
       expect(fake.mailsOf('deadline-reminder').map((m) => [m.facts.deadline, m.recipients])).toEqual([['requirementSheet', [{ kind: 'agent', agentId: 'A-ASSIGNEE' }]]]);
       expect(fake.mailsOf('deadline-escalation')[0]!.recipients).toEqual([
@@ -98,10 +81,10 @@ describe('analysis and confirmation', () => {
 
   it('takes a confirmation a second before its window ends', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       await toAnalysis(handle);
       const issued = await act(handle, 'requirement-sheet', actors.assignee, sheetBody);
-      await sleepUntil(env, pendingOf(issued, 'confirmation').dueAt, -1_000);
+      await sleepUntil(server.env, pendingOf(issued, 'confirmation').dueAt, -1_000);
       const confirmed = await act(handle, 'confirm', { ...actors.intake, recordedFrom: 'phone' }, {});
       expect(statesOf(confirmed, 'confirmation')).toEqual(['met']);
       expect(confirmed.voidSheets).toBe(0);
@@ -112,12 +95,12 @@ describe('analysis and confirmation', () => {
 
   it('voids an unanswered sheet, owes a new one, and closes unconfirmed at the third void sheet', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       await toAnalysis(handle);
       for (const round of [1, 2]) {
         const issued = await act(handle, 'requirement-sheet', actors.assignee, sheetBody);
         expect(issued.sheet?.revision).toBe(round);
-        await sleepUntil(env, pendingOf(issued, 'confirmation').dueAt, 1_000);
+        await sleepUntil(server.env, pendingOf(issued, 'confirmation').dueAt, 1_000);
         const voided = await stateWhen(handle, (d) => d.voidSheets === round && fake.mailsOf('void-sheet').length === round);
         expect(voided.stage).toBe('analysis');
         expect(voided.sheet?.state).toBe('void');
@@ -130,7 +113,7 @@ describe('analysis and confirmation', () => {
         expect(stale.type).toBe('InvalidTransition');
       }
       const third = await act(handle, 'requirement-sheet', actors.assignee, sheetBody);
-      await sleepUntil(env, pendingOf(third, 'confirmation').dueAt, 1_000);
+      await sleepUntil(server.env, pendingOf(third, 'confirmation').dueAt, 1_000);
       const closed = await stateWhen(handle, (d) => d.status === 'unconfirmed' && fake.templates().includes('closure'));
       expect([closed.stage, closed.voidSheets, closed.closedAt]).toEqual(['closed', 3, pendingOf(third, 'confirmation').dueAt]);
       expect(statesOf(closed, 'confirmation')).toEqual(['missed', 'missed', 'missed']);
@@ -148,7 +131,7 @@ describe('analysis and confirmation', () => {
 
   it('goes back to analysis on a change request, owes a new sheet, and refuses the old sheet’s link', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       await toAnalysis(handle);
       await act(handle, 'requirement-sheet', actors.assignee, sheetBody);
       const changes = await act(handle, 'request-changes', actors.customer, { comment: '还需要检查网络模块' }, { document: { name: 'sheet', revision: 1 } });
@@ -170,7 +153,7 @@ describe('analysis and confirmation', () => {
 describe('solution design', () => {
   it('presents a simple solution to the customer, owes the agreement in 3 working days, and starts execution on agreement', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       await toDrafting(handle);
       const presented = await act(handle, 'solution', actors.assignee, solutionBody);
       expect([presented.stage, presented.subStage]).toEqual(['solution_design', 'presented']);
@@ -193,9 +176,9 @@ describe('solution design', () => {
 
   it('escalates a late solution to the group lead and takes it late', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       const drafting = await toDrafting(handle);
-      await sleepUntil(env, pendingOf(drafting, 'solution').dueAt, 1_000);
+      await sleepUntil(server.env, pendingOf(drafting, 'solution').dueAt, 1_000);
       await stateWhen(handle, () => fake.templates().includes('deadline-escalation'));
       const escalation = fake.mailsOf('deadline-escalation')[0]!;
       expect(escalation).toMatchObject({ recipients: [{ kind: 'groupLead', groupId: 'technical_support' }], facts: { deadline: 'solution' } });
@@ -207,7 +190,7 @@ describe('solution design', () => {
 
   it('sends a complex solution to its reviewers; a rejection returns it to drafting, the next round needs every approval', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       await toDrafting(handle);
       const inReview = await act(handle, 'solution', actors.assignee, reviewed);
       expect([inReview.stage, inReview.subStage]).toEqual(['solution_design', 'in_review']);
@@ -245,11 +228,11 @@ describe('solution design', () => {
 
   it('escalates an unanswered review round to the group lead, naming the reviewers who have not answered', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       await toDrafting(handle);
       const inReview = await act(handle, 'solution', actors.assignee, reviewed);
       await act(handle, 'review', actors.colleague, { area: 'technical', approved: true });
-      await sleepUntil(env, pendingOf(inReview, 'review').dueAt, 1_000);
+      await sleepUntil(server.env, pendingOf(inReview, 'review').dueAt, 1_000);
       await stateWhen(handle, () => fake.templates().includes('deadline-escalation'));
       // The reminder at 80% went to the reviewer still owing an answer.
       expect(fake.mailsOf('deadline-reminder').find((m) => m.facts.deadline === 'review')?.recipients).toEqual([{ kind: 'agent', agentId: 'A-LEGAL' }]);
@@ -262,7 +245,7 @@ describe('solution design', () => {
 
   it('returns to drafting on a revision request; the re-presented solution is a new revision and the old link is stale', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       await toDrafting(handle);
       await act(handle, 'solution', actors.assignee, solutionBody);
       const revise = await act(handle, 'revise-solution', actors.customer, { comment: '希望本周内完成' }, { document: { name: 'solution', revision: 1 } });
@@ -279,11 +262,11 @@ describe('solution design', () => {
 
   it('reminds the customer when the agreement window passes, tells the assignee to call, and keeps waiting', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       await toDrafting(handle);
       const presented = await act(handle, 'solution', actors.assignee, solutionBody);
       const agreement = pendingOf(presented, 'solutionAgreement');
-      await sleepUntil(env, agreement.dueAt, 1_000);
+      await sleepUntil(server.env, agreement.dueAt, 1_000);
       await stateWhen(handle, () => fake.templates().includes('customer-reminder') && fake.templates().includes('deadline-escalation'));
       expect(fake.mailsOf('customer-reminder')[0]).toMatchObject({
         recipients: [{ kind: 'customer', customerId: 'C-TEST-0001' }],
@@ -302,10 +285,10 @@ describe('solution design', () => {
 
   it('counts three void sheets by the policy: a policy of one closes at the first', async () => {
     const fake = fakeActivities({ policy: policySnapshot((p) => void (p.voidSheetsBeforeUnconfirmed = 1)) });
-    await withRequest(env, bundle, fake.activities, complexFault, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, complexFault, async (handle) => {
       await toAnalysis(handle);
       const issued = await act(handle, 'requirement-sheet', actors.assignee, sheetBody);
-      await sleepUntil(env, pendingOf(issued, 'confirmation').dueAt, 1_000);
+      await sleepUntil(server.env, pendingOf(issued, 'confirmation').dueAt, 1_000);
       const closed = await stateWhen(handle, (d) => d.status === 'unconfirmed');
       expect(closed.voidSheets).toBe(1);
       await stateWhen(handle, () => fake.templates().includes('closure'));

@@ -6,31 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RequestDocument } from '../../contracts/request';
 import { SearchAttribute } from '../../contracts/temporal';
 import { stateQuery } from '../../workflows/definitions';
 import { solutionBody, toInProgress } from '../support/complex-path';
 import { policySnapshot, requestInput } from '../support/fixtures';
-import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } from '../support/temporal';
-import { act, actors, fakeActivities, pendingOf, sleepUntil, stateWhen, statesOf, withRequest } from '../support/workflow-harness';
+import { act, actors, fakeActivities, pendingOf, sleepUntil, stateWhen, statesOf, withRequest, timeSkippingServerPerTest } from '../support/workflow-harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  bundle = await bundleWorkflows();
-});
-
-beforeEach(async () => {
-  env = await createTimeSkippingEnvironment();
-});
-
-afterEach(async () => {
-  await env?.teardown();
-});
+const server = timeSkippingServerPerTest();
 
 const shortHistories = policySnapshot((p) => void (p.historyLengthLimit = 200));
 /** In progress for weeks: a late delivery date and only the assignee's own task. */
@@ -45,7 +28,7 @@ async function runsOf(handle: WorkflowHandle): Promise<string[]> {
   let runId: string | undefined = (await handle.describe()).runId;
   while (runId) {
     runs.push(runId);
-    const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    const history = await server.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
     runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
   }
   return runs;
@@ -54,7 +37,7 @@ async function runsOf(handle: WorkflowHandle): Promise<string[]> {
 describe('continue-as-new', () => {
   it('continues a long request as new several times, keeping deadlines, retried results and the e-mail sequence', async () => {
     const fake = fakeActivities({ policy: shortHistories });
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       await toInProgress(handle, longWork);
       const retried = randomUUID();
       let first: RequestDocument | undefined;
@@ -65,11 +48,11 @@ describe('continue-as-new', () => {
         const now = (await handle.query(stateQuery)) as RequestDocument;
         const duty = pendingOf(now, 'dailyProgress');
         if (day % 5 === 0) {
-          await sleepUntil(env, duty.dueAt, 1_000);
+          await sleepUntil(server.env, duty.dueAt, 1_000);
           await stateWhen(handle, (d) => statesOf(d, 'dailyProgress').length > statesOf(now, 'dailyProgress').length);
           continue;
         }
-        await sleepUntil(env, duty.dueAt, -HOUR);
+        await sleepUntil(server.env, duty.dueAt, -HOUR);
         if (day === 16) {
           first = await act(handle, 'progress', actors.assignee, { note: `第${day + 1}次进度` }, { updateId: retried });
           runOfFirst = (await handle.describe()).runId;
@@ -80,7 +63,7 @@ describe('continue-as-new', () => {
       // Quiet days (lapsed duties, no actions) until the run that applied the retried update hands over.
       for (let extra = 0; extra < 10 && (await handle.describe()).runId === runOfFirst; extra++) {
         const now = (await handle.query(stateQuery)) as RequestDocument;
-        await sleepUntil(env, pendingOf(now, 'dailyProgress').dueAt, 1_000);
+        await sleepUntil(server.env, pendingOf(now, 'dailyProgress').dueAt, 1_000);
         await stateWhen(handle, (d) => statesOf(d, 'dailyProgress').length > statesOf(now, 'dailyProgress').length);
       }
       const runs = await runsOf(handle);
@@ -121,7 +104,7 @@ describe('continue-as-new', () => {
 
   it('loses no Update that races the hand-over to the next run', async () => {
     const fake = fakeActivities({ policy: shortHistories });
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       await toInProgress(handle, longWork);
       const notes = Array.from({ length: 40 }, (_, i) => `并发进度${i + 1}`);
       const results = await Promise.all(notes.map((note) => act(handle, 'progress', actors.assignee, { note })));

@@ -3,36 +3,17 @@
  * mocked: deadlines of days pass in seconds, and Update validators reject
  * without leaving a trace in history.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SearchAttribute } from '../../contracts/temporal';
 import { acknowledgeUpdate } from '../../workflows/definitions';
 import { policySnapshot, requestInput } from '../support/fixtures';
-import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } from '../support/temporal';
-import { acceptedUpdates, actors, failureOf, fakeActivities, stateWhen, withRequest } from '../support/workflow-harness';
+import { acceptedUpdates, actors, failureOf, fakeActivities, stateWhen, withRequest, timeSkippingServerPerTest } from '../support/workflow-harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  bundle = await bundleWorkflows();
-});
-
-// A server per test: after an Update, the Java test server (1.38) no longer
-// skips time on `env.sleep`, so tests that sleep must not follow one on it.
-beforeEach(async () => {
-  env = await createTimeSkippingEnvironment();
-});
-
-afterEach(async () => {
-  await env?.teardown();
-});
+const server = timeSkippingServerPerTest();
 
 describe('customerRequest', () => {
   it('records the request, sends the receipt notice, assigns an agent and takes the first response in time', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned' && fake.notifications.length >= 2);
       expect(assigned.assignee).toEqual({ id: 'A-ASSIGNEE', group: 'technical_support' });
       expect(assigned.priority).toBe('P2'); // a fault
@@ -40,7 +21,7 @@ describe('customerRequest', () => {
       expect(firstResponse?.state).toBe('pending');
       // P2: 30 minutes from assignment.
       const armedAt = Date.parse(firstResponse!.dueAt) - 30 * 60_000;
-      expect(Math.abs(armedAt - (await env.currentTimeMs()))).toBeLessThan(60_000);
+      expect(Math.abs(armedAt - (await server.env.currentTimeMs()))).toBeLessThan(60_000);
 
       const after = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assignee, input: { note: '已联系' } }] });
       expect(after.stage).toBe('analysis');
@@ -77,16 +58,16 @@ describe('customerRequest', () => {
         p.deadlines.firstResponse = { default: { clock: 'workingDays', days: 2 } };
       }),
     });
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned');
       const dueAt = new Date(assigned.deadlines[0]!.dueAt);
       // End of business (18:00 Asia/Shanghai = 10:00 UTC), at least two days on.
       expect(dueAt.getUTCHours()).toBe(10);
-      expect(dueAt.getTime() - (await env.currentTimeMs())).toBeGreaterThan(2 * 86_400_000 - 8 * 3_600_000);
+      expect(dueAt.getTime() - (await server.env.currentTimeMs())).toBeGreaterThan(2 * 86_400_000 - 8 * 3_600_000);
       const { typedSearchAttributes: before } = await handle.describe();
       expect(before.get(SearchAttribute.NextDeadline)?.toISOString()).toBe(dueAt.toISOString());
 
-      await env.sleep('5 days');
+      await server.env.sleep('5 days');
       const missed = await stateWhen(handle, (d) => d.deadlines[0]!.state === 'missed' && fake.templates().includes('nobody-eligible'));
       expect(missed.stage).toBe('assigned');
       expect(fake.templates()).toEqual(['receipt-notice', 'assignment', 'deadline-reminder', 'deadline-escalation', 'nobody-eligible']);
@@ -115,14 +96,14 @@ describe('customerRequest', () => {
 
   it('reminds the assignee when 80% of the window has passed, and takes a response just before the deadline as met', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned' && fake.notifications.length >= 2);
       const due = Date.parse(assigned.deadlines[0]!.dueAt);
-      await env.sleep('23 minutes');
+      await server.env.sleep('23 minutes');
       expect(fake.templates()).not.toContain('deadline-reminder');
-      await env.sleep('2 minutes');
+      await server.env.sleep('2 minutes');
       await stateWhen(handle, () => fake.templates().includes('deadline-reminder'));
-      await env.sleep(due - (await env.currentTimeMs()) - 1_000);
+      await server.env.sleep(due - (await server.env.currentTimeMs()) - 1_000);
       const after = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assignee, input: {} }] });
       expect(after.deadlines[0]).toEqual(expect.objectContaining({ name: 'firstResponse', state: 'met' }));
       await stateWhen(handle, () => fake.templates().includes('first-response'));
@@ -132,15 +113,15 @@ describe('customerRequest', () => {
 
   it('reassigns on a missed first response, twice, telling the supervisors at the second miss', async () => {
     const fake = fakeActivities({ agents: ['A-1', 'A-2', 'A-3'] });
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       await stateWhen(handle, (d) => d.assignee?.id === 'A-1' && fake.notifications.length >= 2);
-      await env.sleep('31 minutes');
+      await server.env.sleep('31 minutes');
       const second = await stateWhen(handle, (d) => d.assignee?.id === 'A-2' && d.deadlines.length === 2);
       expect(second.reassignments).toBe(1);
       expect(second.deadlines.map((d) => d.state)).toEqual(['missed', 'pending']);
       expect(fake.assignCalls.map((c) => c.excludeAgentIds)).toEqual([[], ['A-1']]);
 
-      await env.sleep('31 minutes');
+      await server.env.sleep('31 minutes');
       const third = await stateWhen(handle, (d) => d.assignee?.id === 'A-3' && d.deadlines.length === 3);
       expect(third.reassignments).toBe(2);
       expect(fake.assignCalls.map((c) => c.excludeAgentIds)).toEqual([[], ['A-1'], ['A-1', 'A-2']]);
@@ -171,7 +152,7 @@ describe('customerRequest', () => {
 
   it('rejects acknowledgements from the wrong actor, with a stale version or in the wrong stage, leaving no trace in history', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned');
 
       const wrongAgent = await failureOf(handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.colleague, input: {} }] }));
@@ -196,7 +177,7 @@ describe('customerRequest', () => {
 
   it('keeps a request received while nobody is eligible, tells the group lead and supervisors once, and retries every 5 minutes', async () => {
     const fake = fakeActivities({ nobodyFirst: 2 });
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       const waiting = await stateWhen(handle, () => fake.templates().includes('nobody-eligible'));
       expect(waiting.stage).toBe('received');
       expect(waiting.assignee).toBeNull();
@@ -206,9 +187,9 @@ describe('customerRequest', () => {
         { kind: 'policyAddress', name: 'supervisors' },
       ]);
 
-      await env.sleep('4 minutes');
+      await server.env.sleep('4 minutes');
       expect(fake.assignCalls).toHaveLength(1);
-      await env.sleep('7 minutes');
+      await server.env.sleep('7 minutes');
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned');
       expect(assigned.assignee?.id).toBe('A-ASSIGNEE');
       expect(fake.assignCalls).toHaveLength(3);
@@ -219,7 +200,7 @@ describe('customerRequest', () => {
   it('sends an emergency straight to solution design after the first response', async () => {
     const fake = fakeActivities();
     const input = requestInput({ intake: { complexity: 'emergency' } });
-    await withRequest(env, bundle, fake.activities, input, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, input, async (handle) => {
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned');
       expect(assigned.priority).toBe('P1');
       // P1: five minutes.
@@ -233,7 +214,7 @@ describe('customerRequest', () => {
   it('keeps a priority set at intake and treats a suggestion as simple', async () => {
     const fake = fakeActivities();
     const input = requestInput({ intake: { type: 'suggestion', complexity: 'complex', priorityOverride: 'P1' } });
-    await withRequest(env, bundle, fake.activities, input, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, input, async (handle) => {
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned');
       expect(assigned.priority).toBe('P1');
       expect(assigned.complexity).toBe('simple');

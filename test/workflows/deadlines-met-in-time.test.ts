@@ -5,29 +5,12 @@
  * files; this one walks the table's "met" side.)
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { DeadlineId, RequestDocument } from '../../contracts/request';
 import { deliveryBody, reviewedSolution, sheetBody, solutionBody, toAcceptance, toAnalysis, toDrafting, toInProgress } from '../support/complex-path';
 import { requestInput } from '../support/fixtures';
-import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } from '../support/temporal';
-import { act, actors, fakeActivities, pendingOf, sleepUntil, statesOf, withRequest } from '../support/workflow-harness';
+import { act, actors, fakeActivities, pendingOf, sleepUntil, statesOf, withRequest, timeSkippingServerPerTest } from '../support/workflow-harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  bundle = await bundleWorkflows();
-});
-
-beforeEach(async () => {
-  env = await createTimeSkippingEnvironment();
-});
-
-afterEach(async () => {
-  await env?.teardown();
-});
+const server = timeSkippingServerPerTest();
 
 interface Case {
   deadline: DeadlineId;
@@ -87,14 +70,14 @@ const CASES: Case[] = [
 describe.each(CASES)('$deadline', ({ deadline, reach, meet }) => {
   it('is met by its action a second before it expires, with no escalation', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       const before = await reach(handle);
       const due = pendingOf(before, deadline);
-      await sleepUntil(env, due.dueAt, -1_000);
+      await sleepUntil(server.env, due.dueAt, -1_000);
       const after = await meet(handle);
       expect(statesOf(after, deadline)).toEqual(['met']);
       expect(after.deadlines.find((d) => d.name === deadline)).toMatchObject({ dueAt: due.dueAt, escalatedAt: null, fulfilledAt: expect.any(String) });
-      await env.sleep('1 minute');
+      await server.env.sleep('1 minute');
       expect(fake.mailsOf('deadline-escalation').map((m) => m.facts.deadline)).not.toContain(deadline);
     });
   });

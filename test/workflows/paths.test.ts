@@ -6,30 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Actor } from '../../contracts/actor';
 import type { DeadlineEntry, RequestDocument } from '../../contracts/request';
 import { SearchAttribute } from '../../contracts/temporal';
 import { requestInput } from '../support/fixtures';
-import { bundleWorkflows, createTimeSkippingEnvironment, quietTemporalLogs } from '../support/temporal';
-import { acceptedUpdates, act, actors, closedResult, failureOf, fakeActivities, stateWhen, withRequest } from '../support/workflow-harness';
+import { acceptedUpdates, act, actors, closedResult, failureOf, fakeActivities, stateWhen, withRequest, timeSkippingServerPerTest } from '../support/workflow-harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  bundle = await bundleWorkflows();
-});
-
-beforeEach(async () => {
-  env = await createTimeSkippingEnvironment();
-});
-
-afterEach(async () => {
-  await env?.teardown();
-});
+const server = timeSkippingServerPerTest();
 
 const HOUR = 3_600_000;
 const simpleConsultation = requestInput({ intake: { type: 'consultation', complexity: 'simple' } });
@@ -49,7 +32,7 @@ async function attributes(handle: WorkflowHandle) {
 describe('the simple path', () => {
   it('resolves at first contact: the first response and the answer at once, then follow-up', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, simpleConsultation, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, simpleConsultation, async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       const resolved = await act(handle, 'resolve', actors.assignee, { answer: '一级能效，安装免费（合成数据）' });
       expect([resolved.stage, resolved.subStage, resolved.status, resolved.resolution]).toEqual(['follow_up', 'awaiting_feedback', 'open', 'first_contact']);
@@ -76,7 +59,7 @@ describe('the simple path', () => {
 
   it('after a plain first response owes the answer within 1 working day, and takes it just before the end', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, simpleConsultation, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, simpleConsultation, async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       const acknowledged = await act(handle, 'acknowledge', actors.assignee, { note: '已联系客户' });
       expect(acknowledged.stage).toBe('analysis');
@@ -84,13 +67,13 @@ describe('the simple path', () => {
       const due = Date.parse(answer.dueAt);
       // The end of business (18:00 Asia/Shanghai, 10:00 UTC) of the next working day: 1 to 4 days on.
       expect(new Date(due).getUTCHours()).toBe(10);
-      const now = await env.currentTimeMs();
+      const now = await server.env.currentTimeMs();
       expect(due - now).toBeGreaterThan(8 * HOUR);
       expect(due - now).toBeLessThan(4 * 24 * HOUR);
       expect([1, 2, 3, 4, 5]).toContain(new Date(due + 8 * HOUR).getUTCDay());
       expect((await attributes(handle)).get(SearchAttribute.NextDeadline)?.toISOString()).toBe(answer.dueAt);
 
-      await env.sleep(due - (await env.currentTimeMs()) - 60_000);
+      await server.env.sleep(due - (await server.env.currentTimeMs()) - 60_000);
       await stateWhen(handle, () => fake.templates().includes('deadline-reminder'));
       const reminder = fake.mailsOf('deadline-reminder')[0]!;
       expect(reminder.recipients).toEqual([{ kind: 'agent', agentId: 'A-ASSIGNEE' }]);
@@ -104,11 +87,11 @@ describe('the simple path', () => {
 
   it('escalates a missed simple answer to the group lead, keeps waiting and shows it overdue until answered', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, simpleConsultation, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, simpleConsultation, async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       const acknowledged = await act(handle, 'acknowledge', actors.assignee);
       const due = Date.parse(deadline(acknowledged, 'simpleAnswer').dueAt);
-      await env.sleep(due - (await env.currentTimeMs()) + 60_000);
+      await server.env.sleep(due - (await server.env.currentTimeMs()) + 60_000);
       const missed = await stateWhen(handle, () => fake.templates().includes('deadline-escalation'));
       expect(deadline(missed, 'simpleAnswer')).toMatchObject({ state: 'missed', fulfilledAt: null, escalatedAt: expect.any(String) });
       expect(missed.stage).toBe('analysis');
@@ -130,7 +113,7 @@ describe('the simple path', () => {
 
   it('reclassified in analysis: complex from then on, the simple answer withdrawn and the requirement sheet owed', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, simpleConsultation, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, simpleConsultation, async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       await act(handle, 'acknowledge', actors.assignee);
       const notTheLeadsGroup = await failureOf(act(handle, 'reclassify', actors.lead, { complexity: 'complex', reason: '需要方案' }));
@@ -152,7 +135,7 @@ describe('the simple path', () => {
 
   it('reclassified before the first response: it stays assigned, and the acknowledgement opens complex analysis', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, simpleConsultation, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, simpleConsultation, async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       const reclassified = await act(handle, 'reclassify', actors.assignee, { complexity: 'complex', reason: '涉及多个系统' });
       expect([reclassified.stage, reclassified.complexity]).toEqual(['assigned', 'complex']);
@@ -168,11 +151,11 @@ describe('the simple path', () => {
 
   it('takes a complex request into analysis with the requirement sheet due in 2 working days', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       const acknowledged = await act(handle, 'acknowledge', actors.assignee);
       const sheet = deadline(acknowledged, 'requirementSheet');
-      const days = (Date.parse(sheet.dueAt) - (await env.currentTimeMs())) / (24 * HOUR);
+      const days = (Date.parse(sheet.dueAt) - (await server.env.currentTimeMs())) / (24 * HOUR);
       expect(days).toBeGreaterThan(1);
       expect(days).toBeLessThan(5);
       const simple = await failureOf(act(handle, 'resolve', actors.assignee, { answer: 'x' }));
@@ -184,7 +167,7 @@ describe('the simple path', () => {
 describe('the suggestion path', () => {
   it('owes the outcome 72 hours from intake, escalates a miss to the group lead and takes a late outcome', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, suggestion, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, suggestion, async (handle) => {
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned');
       const outcome = deadline(assigned, 'suggestionOutcome');
       // Armed at intake; 72 calendar hours.
@@ -196,7 +179,7 @@ describe('the suggestion path', () => {
       const reclassify = await failureOf(act(handle, 'reclassify', actors.assignee, { complexity: 'complex', reason: 'x' }));
       expect(reclassify.type).toBe('InvalidTransition');
 
-      await env.sleep(Date.parse(outcome.dueAt) - (await env.currentTimeMs()) + 1_000);
+      await server.env.sleep(Date.parse(outcome.dueAt) - (await server.env.currentTimeMs()) + 1_000);
       const missed = await stateWhen(handle, () => fake.templates().includes('deadline-escalation'));
       expect(deadline(missed, 'suggestionOutcome').state).toBe('missed');
       expect(fake.mailsOf('deadline-escalation')[0]!.recipients).toEqual([{ kind: 'groupLead', groupId: 'product_consulting' }]);
@@ -211,26 +194,26 @@ describe('the suggestion path', () => {
 describe('deadlines met just before they expire', () => {
   it('takes a suggestion’s outcome a second before its 72 hours, after the reminder, with no escalation', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, suggestion, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, suggestion, async (handle) => {
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned');
       await act(handle, 'acknowledge', actors.assignee);
       const due = Date.parse(deadline(assigned, 'suggestionOutcome').dueAt);
-      await env.sleep(due - (await env.currentTimeMs()) - 1_000);
+      await server.env.sleep(due - (await server.env.currentTimeMs()) - 1_000);
       await stateWhen(handle, () => fake.mailsOf('deadline-reminder').length === 1);
       const resolved = await act(handle, 'resolve', actors.assignee, { answer: '已采纳' });
       expect(deadline(resolved, 'suggestionOutcome')).toMatchObject({ state: 'met', escalatedAt: null });
-      await env.sleep('1 hour');
+      await server.env.sleep('1 hour');
       expect(fake.templates()).not.toContain('deadline-escalation');
     });
   });
 
   it('takes an emergency’s temporary measure a second before its 30 minutes, with no escalation', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, emergency, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, emergency, async (handle) => {
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned');
       await act(handle, 'acknowledge', actors.assignee);
       const due = Date.parse(deadline(assigned, 'temporaryMeasure').dueAt);
-      await env.sleep(due - (await env.currentTimeMs()) - 1_000);
+      await server.env.sleep(due - (await server.env.currentTimeMs()) - 1_000);
       await stateWhen(handle, () => fake.mailsOf('deadline-reminder').some((m) => m.facts.deadline === 'temporaryMeasure'));
       const recorded = await act(handle, 'temporary-measure', actors.assignee, { measure: '远程重启' });
       expect(deadline(recorded, 'temporaryMeasure')).toMatchObject({ state: 'met', escalatedAt: null });
@@ -243,7 +226,7 @@ describe('deadlines met just before they expire', () => {
 describe('the emergency path', () => {
   it('owes a temporary measure in 30 minutes from intake, which the group lead records while nobody is assigned', async () => {
     const fake = fakeActivities({ nobodyFirst: 1000 });
-    await withRequest(env, bundle, fake.activities, emergency, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, emergency, async (handle) => {
       const waiting = await stateWhen(handle, () => fake.templates().includes('nobody-eligible'));
       expect(waiting.priority).toBe('P1');
       const measure = deadline(waiting, 'temporaryMeasure');
@@ -266,13 +249,13 @@ describe('the emergency path', () => {
 
   it('escalates a missed temporary measure to the supervisors, and goes straight to solution design after the first response', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, emergency, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, emergency, async (handle) => {
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned');
       // P1: the first response is due in 5 minutes; let it be met, then the measure's 30 minutes pass.
       const acknowledged = await act(handle, 'acknowledge', actors.assignee);
       expect([acknowledged.stage, acknowledged.subStage]).toEqual(['solution_design', 'drafting']);
       expect(acknowledged.deadlines.map((d) => d.name)).not.toContain('requirementSheet');
-      await env.sleep(Date.parse(deadline(assigned, 'temporaryMeasure').dueAt) - (await env.currentTimeMs()) + 1_000);
+      await server.env.sleep(Date.parse(deadline(assigned, 'temporaryMeasure').dueAt) - (await server.env.currentTimeMs()) + 1_000);
       const missed = await stateWhen(handle, () => fake.templates().includes('deadline-escalation'));
       expect(deadline(missed, 'temporaryMeasure').state).toBe('missed');
       expect(fake.mailsOf('deadline-escalation')[0]).toMatchObject({
@@ -304,7 +287,7 @@ describe('cancel', () => {
     ] as const) {
       it(`by ${who} in ${stage.name}: closed cancelled, pending deadlines withdrawn, the load released and both sides told`, async () => {
         const fake = fakeActivities({ nobodyFirst: stage.nobodyFirst });
-        await withRequest(env, bundle, fake.activities, stage.input, async (handle) => {
+        await withRequest(server.env, server.bundle, fake.activities, stage.input, async (handle) => {
           await stateWhen(handle, (d) => (stage.name === 'received' ? fake.templates().includes('nobody-eligible') : d.stage === 'assigned'));
           await stage.reach(handle);
           const before = await handle.query('state') as RequestDocument;
@@ -337,7 +320,7 @@ describe('cancel', () => {
 
   it('is not for the assignee, a colleague or a lead, and takes a staff recording of the customer’s wish', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       for (const actor of [actors.assignee, actors.colleague, actors.lead, actors.intake]) {
         expect((await failureOf(act(handle, 'cancel', actor, { reason: 'x' }))).type).toBe('Forbidden');
@@ -356,9 +339,9 @@ describe('reassign', () => {
 
   it('by a supervisor during the first-response window: the window moves to the new agent, the load moves, both are told', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       const assigned = await stateWhen(handle, (d) => d.stage === 'assigned' && fake.templates().includes('assignment'));
-      await env.sleep('10 minutes');
+      await server.env.sleep('10 minutes');
       const moved = await act(handle, 'reassign', actors.supervisor, toOther);
       expect(moved.assignee).toEqual({ id: 'A-NEW', group: 'technical_support' });
       expect(moved.reassignments).toBe(1);
@@ -393,7 +376,7 @@ describe('reassign', () => {
 
   it('by the group lead after the first response, and again: no new window, each move counted', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       await act(handle, 'acknowledge', actors.assignee);
       const otherLead = await failureOf(act(handle, 'reassign', actors.otherLead, toOther));
@@ -419,14 +402,14 @@ describe('reassign', () => {
 
   it('while nobody is eligible: the named agent takes it and the retries stop', async () => {
     const fake = fakeActivities({ nobodyFirst: 1000 });
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       await stateWhen(handle, () => fake.templates().includes('nobody-eligible'));
       const taken = await act(handle, 'reassign', actors.supervisor, toOther);
       expect(taken.stage).toBe('assigned');
       expect(taken.reassignments).toBe(0);
       expect(deadline(taken, 'firstResponse').owedBy).toBe('A-NEW');
       const calls = fake.assignCalls.length;
-      await env.sleep('31 minutes');
+      await server.env.sleep('31 minutes');
       // The window was missed by the named agent (nobody else answered); assignment looked for someone else once.
       await stateWhen(handle, () => fake.templates().includes('deadline-escalation'));
       expect(fake.assignCalls.length).toBe(calls + 1);
@@ -438,7 +421,7 @@ describe('reassign', () => {
 describe('rate-first-contact', () => {
   it('opens after the first response, once, and refuses a link to another revision', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, requestInput(), async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, requestInput(), async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       const early = await failureOf(act(handle, 'rate-first-contact', actors.customer, { rating: 5 }));
       expect(early.type).toBe('InvalidTransition');
@@ -460,7 +443,7 @@ describe('rate-first-contact', () => {
 describe('a retried Update id', () => {
   it('returns the first result and changes nothing again', async () => {
     const fake = fakeActivities();
-    await withRequest(env, bundle, fake.activities, simpleConsultation, async (handle) => {
+    await withRequest(server.env, server.bundle, fake.activities, simpleConsultation, async (handle) => {
       await stateWhen(handle, (d) => d.stage === 'assigned');
       const updateId = randomUUID();
       const first = await act(handle, 'acknowledge', actors.assignee, {}, { updateId });

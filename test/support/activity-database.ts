@@ -1,0 +1,38 @@
+/**
+ * A throwaway PostgreSQL cluster, migrated, with the activities built on it:
+ * for the integration tests of activities that write the database and send
+ * no e-mail (their mailer points at a closed port).
+ */
+import { createActivities } from '../../activities';
+import { createMailer } from '../../activities/notifications/mailer';
+import type { RequestActivities } from '../../contracts/activities';
+import { createDatabase, type Db } from '../../db/database';
+import { migrateToLatest } from '../../db/migrate';
+import { startPostgresCluster } from '../../local/postgres-cluster';
+
+export interface ActivityDatabase {
+  db: Db;
+  activities: RequestActivities;
+  close(): Promise<void>;
+}
+
+export async function startActivityDatabase(clock: { now(): Date }): Promise<ActivityDatabase> {
+  const cluster = await startPostgresCluster({ fast: true });
+  const db = createDatabase(cluster.url);
+  await migrateToLatest(db);
+  const activities = createActivities({
+    db,
+    mailer: createMailer('smtp://127.0.0.1:9'),
+    clock,
+    mail: { from: 'Service <service@notify.example>', messageIdDomain: 'notify.example' },
+    customerLinks: { publicBaseUrl: 'https://service.example', tokenSecret: 'a-test-secret-of-at-least-32-characters' },
+  });
+  return {
+    db,
+    activities,
+    close: async () => {
+      await db.destroy();
+      await cluster.stop();
+    },
+  };
+}

@@ -13,7 +13,7 @@ import type { RequestActivities } from '../../contracts/activities';
 import type { RequestDocument } from '../../contracts/request';
 import type { Db } from '../../db/database';
 import { initialDocument } from '../../rules/request-document';
-import { startActivityDatabase, type ActivityDatabase } from '../support/activity-database';
+import { startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
 import { requestInput } from '../support/fixtures';
 
 let database: ActivityDatabase;
@@ -221,7 +221,7 @@ it('leaves one row when duplicates race: both held on the unique index, then rel
         .values({ ...columnsOf(closed(document, 1)), archived_at: now })
         .execute();
       both = Promise.all([activities.archiveRequest({ document }), activities.archiveRequest({ document })]);
-      await waitForLockWaiters(2);
+      await waitForLockWaiters(db, 2);
       throw new Error('roll back');
     })
     .catch((err: unknown) => {
@@ -324,15 +324,3 @@ function columnsOf(document: RequestDocument) {
   };
 }
 
-/** Resolves once `count` sessions wait on a lock (here: the archived row's primary key). */
-async function waitForLockWaiters(count: number, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { rows } = await sql<{ waiting: number }>`
-      select count(*)::int as waiting from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
-    if (rows[0]!.waiting >= count) return;
-    if (Date.now() > deadline) throw new Error(`${rows[0]!.waiting} of ${count} sessions waiting on the lock after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

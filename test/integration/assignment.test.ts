@@ -7,11 +7,10 @@
  * nor a transfer takes the request again.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { sql } from 'kysely';
 import type { RequestActivities } from '../../contracts/activities';
 import type { Db } from '../../db/database';
 import { initialDocument } from '../../rules/request-document';
-import { startActivityDatabase, type ActivityDatabase } from '../support/activity-database';
+import { startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
 import { requestInput } from '../support/fixtures';
 
 let database: ActivityDatabase;
@@ -178,7 +177,7 @@ describe('releaseAssignment', () => {
     await db.transaction().execute(async (trx) => {
       await trx.selectFrom('requests').select('id').where('id', '=', id).forUpdate().execute();
       both = Promise.all([activities.releaseAssignment({ requestId: id }), activities.releaseAssignment({ requestId: id })]);
-      await waitForLockWaiters(2);
+      await waitForLockWaiters(db, 2);
     });
     await both;
 
@@ -244,15 +243,3 @@ describe('after the release', () => {
   });
 });
 
-/** Resolves once `count` sessions wait on a row lock (the contended request row). */
-async function waitForLockWaiters(count: number, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { rows } = await sql<{ waiting: number }>`
-      select count(*)::int as waiting from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
-    if (rows[0]!.waiting >= count) return;
-    if (Date.now() > deadline) throw new Error(`${rows[0]!.waiting} of ${count} sessions waiting on the lock after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

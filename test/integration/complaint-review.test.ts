@@ -16,7 +16,7 @@ import type { ComplaintReviewDocument, RootCauseReview } from '../../contracts/c
 import type { DeadlineEntry } from '../../contracts/request';
 import type { Db } from '../../db/database';
 import { initialDocument } from '../../rules/request-document';
-import { startActivityDatabase, type ActivityDatabase } from '../support/activity-database';
+import { startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
 import { requestInput } from '../support/fixtures';
 
 let database: ActivityDatabase;
@@ -196,7 +196,7 @@ it('leaves one row when duplicates race: both held on the unique index, then rel
         .values({ request_id: requestId, closed_at: CLOSED_AT, due_at: DUE_AT, state: 'pending', document: JSON.stringify(pending(requestId, 1)), version: 1, updated_at: now })
         .execute();
       both = Promise.all([activities.recordComplaintReview({ review }), activities.recordComplaintReview({ review })]);
-      await waitForLockWaiters(2);
+      await waitForLockWaiters(db, 2);
       throw new Error('roll back');
     })
     .catch((err: unknown) => {
@@ -295,15 +295,3 @@ it.each([
   expect(await reviewRows(requestId)).toEqual([]);
 });
 
-/** Resolves once `count` sessions wait on a lock (here: the review row's primary key). */
-async function waitForLockWaiters(count: number, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { rows } = await sql<{ waiting: number }>`
-      select count(*)::int as waiting from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
-    if (rows[0]!.waiting >= count) return;
-    if (Date.now() > deadline) throw new Error(`${rows[0]!.waiting} of ${count} sessions waiting on the lock after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

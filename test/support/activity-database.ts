@@ -3,6 +3,7 @@
  * for the integration tests of activities that write the database and send
  * no e-mail (their mailer points at a closed port).
  */
+import { sql } from 'kysely';
 import { createActivities } from '../../activities';
 import { createMailer } from '../../activities/notifications/mailer';
 import type { RequestActivities } from '../../contracts/activities';
@@ -35,4 +36,17 @@ export async function startActivityDatabase(clock: { now(): Date }): Promise<Act
       await cluster.stop();
     },
   };
+}
+
+/** Resolves once `count` sessions of this database wait on a lock (a contended row or key). */
+export async function waitForLockWaiters(db: Db, count: number, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await sql<{ waiting: number }>`
+      select count(*)::int as waiting from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+    if (rows[0]!.waiting >= count) return;
+    if (Date.now() > deadline) throw new Error(`${rows[0]!.waiting} of ${count} sessions waiting on the lock after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -115,6 +115,8 @@ class CustomerRequest {
   private policyVersion = 0;
   /** Activities running now: a request continues as new only with none in flight. */
   private inFlight = 0;
+  /** When each timed wait under way falls due (see `waitUntil`). */
+  private readonly timedWaits = new Set<{ at: number }>();
   /** Where the story stands, beyond the document (carried across runs). */
   private story: StoryProgress = { toldNobodyEligible: false, firstResponseMailSent: false, weeklyReports: 0, weekStartedAt: null };
   /** The results of recent actions by Update id, so a retry returns the first result, also in a later run. */
@@ -197,7 +199,34 @@ class CustomerRequest {
   private mayContinueAsNew(): boolean {
     const { continueAsNewSuggested, historyLength } = workflowInfo();
     const long = continueAsNewSuggested || historyLength > this.policy.historyLengthLimit;
-    return long && this.inFlight === 0 && this.followUps.length === 0 && !this.handingOver && allHandlersFinished();
+    return long && this.inFlight === 0 && this.followUps.length === 0 && !this.handingOver && allHandlersFinished() && !this.wakingUp();
+  }
+
+  /**
+   * A timer has fired, or a deadline needs the watcher, but the code it wakes
+   * has not run yet: the SDK checks conditions right after each history event,
+   * before the woken code continues, and handing over then would cut that code
+   * off halfway (a deadline escalated but its effect never applied).
+   */
+  private wakingUp(): boolean {
+    const now = Date.now();
+    if ([...this.timedWaits].some((wait) => wait.at <= now)) return true;
+    const next = this.nextWake();
+    return (next !== null && next.at <= now) || this.doc.deadlines.some((entry) => entry.state === 'missed' && entry.escalatedAt === null);
+  }
+
+  /**
+   * Waits until `ready` holds or the clock reaches `at`; true when `ready`
+   * came first. It hands back the SDK's own promise, not a wrapper: an extra
+   * `await` would reorder the commands of recorded histories on replay.
+   */
+  private waitUntil(ready: () => boolean, at: number, summary: string): Promise<boolean> {
+    const wait = { at };
+    this.timedWaits.add(wait);
+    const woken = condition(ready, Math.max(1, at - Date.now()), { summary });
+    const over = () => void this.timedWaits.delete(wait);
+    woken.then(over, over);
+    return woken;
   }
 
   /** The story of stage 1 (需求接入与初步响应): assigned, answered, and the customer told who handles it. */
@@ -224,7 +253,7 @@ class CustomerRequest {
       this.story.weekStartedAt ??= new Date().toISOString();
       while (inProgress()) {
         const reportAt: number = Date.parse(this.story.weekStartedAt!) + WEEK_MS;
-        const left = await condition(() => !inProgress(), Math.max(1, reportAt - Date.now()), { summary: 'weekly progress report' });
+        const left = await this.waitUntil(() => !inProgress(), reportAt, 'weekly progress report');
         if (left) break;
         this.story.weeklyReports += 1;
         this.story.weekStartedAt = new Date(reportAt).toISOString();
@@ -257,9 +286,7 @@ class CustomerRequest {
       }
       const retryAt = dueAt(this.policy.assignmentRetry, new Date(), this.calendar);
       // A lead or supervisor may assign someone by hand meanwhile.
-      await condition(() => this.doc.assignee !== null, retryAt.getTime() - Date.now(), {
-        summary: 'assignment retry: nobody eligible',
-      });
+      await this.waitUntil(() => this.doc.assignee !== null, retryAt.getTime(), 'assignment retry: nobody eligible');
     }
   }
 
@@ -324,7 +351,7 @@ class CustomerRequest {
       const seen = this.deadlineChanges;
       const changed = () => this.deadlineChanges !== seen;
       if (next === null) await condition(changed);
-      else await condition(changed, Math.max(1, next.at - Date.now()), { summary: next.summary });
+      else await this.waitUntil(changed, next.at, next.summary);
     }
   }
 

@@ -6,6 +6,9 @@
  * row per request, beside the columns the "complaint review rate" KPI reads
  * (closed_at, due_at, state, cause, reviewed_at).
  *
+ * Once the supervisor's review is recorded it is added to the complaint's
+ * archived record, in the same transaction.
+ *
  * Idempotent without a lock, like the archive: the insert's `on conflict`
  * updates the row only for a newer document version, so a retry or a
  * concurrent duplicate leaves the one row as it was, and an older document
@@ -62,29 +65,36 @@ export function createComplaintReviewActivities({ db, clock }: ActivityDependenc
         version: review.version,
         updated_at: clock.now(),
       };
-      await db
-        .insertInto('complaint_reviews')
-        .values(row)
-        .onConflict((oc) =>
-          oc
-            .column('request_id')
-            .doUpdateSet((eb) => ({
-              closed_at: eb.ref('excluded.closed_at'),
-              due_at: eb.ref('excluded.due_at'),
-              state: eb.ref('excluded.state'),
-              cause: eb.ref('excluded.cause'),
-              analysis: eb.ref('excluded.analysis'),
-              corrective_action: eb.ref('excluded.corrective_action'),
-              reviewed_at: eb.ref('excluded.reviewed_at'),
-              reviewed_by_role: eb.ref('excluded.reviewed_by_role'),
-              document: eb.ref('excluded.document'),
-              version: eb.ref('excluded.version'),
-              updated_at: eb.ref('excluded.updated_at'),
-            }))
-            // Only a newer document replaces the row: a retry, a duplicate or a late older call changes nothing.
-            .where((eb) => eb('complaint_reviews.version', '<', eb.ref('excluded.version'))),
-        )
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        const written = await trx
+          .insertInto('complaint_reviews')
+          .values(row)
+          .onConflict((oc) =>
+            oc
+              .column('request_id')
+              .doUpdateSet((eb) => ({
+                closed_at: eb.ref('excluded.closed_at'),
+                due_at: eb.ref('excluded.due_at'),
+                state: eb.ref('excluded.state'),
+                cause: eb.ref('excluded.cause'),
+                analysis: eb.ref('excluded.analysis'),
+                corrective_action: eb.ref('excluded.corrective_action'),
+                reviewed_at: eb.ref('excluded.reviewed_at'),
+                reviewed_by_role: eb.ref('excluded.reviewed_by_role'),
+                document: eb.ref('excluded.document'),
+                version: eb.ref('excluded.version'),
+                updated_at: eb.ref('excluded.updated_at'),
+              }))
+              // Only a newer document replaces the row: a retry, a duplicate or a late older call changes nothing.
+              .where((eb) => eb('complaint_reviews.version', '<', eb.ref('excluded.version'))),
+          )
+          .returning('request_id')
+          .executeTakeFirst();
+        // A recorded review completes the archived record (the archive takes it too if it comes later).
+        if (written && review.review !== null) {
+          await trx.updateTable('archived_requests').set({ complaint_review: row.document }).where('request_id', '=', review.requestId).execute();
+        }
+      });
     },
   };
 }

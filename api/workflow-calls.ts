@@ -140,14 +140,18 @@ async function closedOrNotFound(client: Client, requestId: string): Promise<ApiE
   try {
     const { status } = await client.connection.withDeadline(Date.now() + Timeouts.stateQueryMs, () => handle.describe());
     if (status.name === 'RUNNING') return notFound(`no request ${requestId}`);
-    const doc = await queryState(client, requestId);
-    return new ApiError(409, 'invalid_transition', `request ${requestId} is ${doc.status}: it takes no more actions`, {
-      stage: doc.stage,
-      subStage: doc.subStage,
-      allowed: [],
-    });
+    return closedRequestError(await queryState(client, requestId));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return notFound(`no request ${requestId}`);
     throw err;
   }
+}
+
+/** What an action on a closed request answers: it takes no more actions (409, with the stage it closed in). */
+export function closedRequestError(doc: RequestDocument): ApiError {
+  return new ApiError(409, 'invalid_transition', `request ${doc.id} is ${doc.status}: it takes no more actions`, {
+    stage: doc.stage,
+    subStage: doc.subStage,
+    allowed: [],
+  });
 }

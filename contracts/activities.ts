@@ -7,6 +7,7 @@ import type { CalendarSnapshot } from './calendar';
 import type { ComplaintReviewDocument } from './complaint-review';
 import type { PolicyAddressName, PolicySnapshot } from './policy';
 import type { CustomerRequestInput, CustomerTier, RequestDocument } from './request';
+import type { TimelineEvent } from './timeline';
 
 export interface RecordRequestInput {
   request: CustomerRequestInput;
@@ -94,6 +95,8 @@ export interface NotifyResult {
 
 export interface RecordStateInput {
   document: RequestDocument;
+  /** Events since the last call, written beside the read model (absent in histories recorded before the timeline). */
+  timeline?: TimelineEvent[];
 }
 
 export interface RequestActivities {

@@ -9,6 +9,7 @@ import type { RecordedFrom } from './actor';
 import type { CalendarSnapshot } from './calendar';
 import type { CustomerDocument } from './customer-document';
 import type { WorkflowPolicy } from './policy';
+import type { TimelineEvent } from './timeline';
 
 export const Channel = z.enum(['phone', 'online_chat', 'email', 'wechat', 'app', 'web']);
 export type Channel = z.infer<typeof Channel>;
@@ -299,6 +300,10 @@ export interface CarriedRequest {
   eventSeq: number;
   lastEscalatedAt: string | null;
   story: StoryProgress;
+  /** Timeline events the last run had not written yet (absent in runs carried before the timeline existed). */
+  timeline?: TimelineEvent[];
+  /** The last timeline event's number. */
+  timelineSeq?: number;
   /** Update ids of recent actions and the document each returned, newest last. */
   recentActions: { updateId: string; result: RequestDocument }[];
 }

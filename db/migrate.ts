@@ -10,6 +10,7 @@ import * as initial from './migrations/0001_initial';
 import * as loadReleased from './migrations/0002_load_released';
 import * as archivedRequests from './migrations/0003_archived_requests';
 import * as complaintReviews from './migrations/0004_complaint_reviews';
+import * as timelineTasksFeedback from './migrations/0005_timeline_tasks_feedback';
 import type { Db } from './database';
 
 /** Listed explicitly so the bundle-free runtime (tsx, jest) and a compiled build find the same set. */
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_load_released': loadReleased,
   '0003_archived_requests': archivedRequests,
   '0004_complaint_reviews': complaintReviews,
+  '0005_timeline_tasks_feedback': timelineTasksFeedback,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -75,6 +75,8 @@ export interface RequestsTable {
   closed_at: NullableTimestamp;
   /** When the assignee's load was released at closing (migration 0002); no assignment after it. */
   load_released_at: NullableTimestamp;
+  /** A staff-side deadline missed and still owed (migration 0005; `rules/deadline-catalogue.ts` overdueDeadlines). */
+  overdue: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 /** A closed request's frozen record (migration 0003): the document as it closed, and the columns KPIs filter on. */
@@ -92,6 +94,10 @@ export interface ArchivedRequestsTable {
   document: Json<unknown>;
   version: number;
   archived_at: Timestamp;
+  /** The timeline as it was at archiving (migration 0005). */
+  timeline: ColumnType<unknown, string | undefined, string>;
+  /** The complaint review once recorded (migration 0005). */
+  complaint_review: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 /** A closed complaint's root-cause review (migration 0004), as its child workflow last recorded it. */
@@ -139,6 +145,62 @@ export interface NotificationsTable {
   sent_at: NullableTimestamp;
 }
 
+/** One event of a request's timeline (migration 0005); `key` makes a retried write add nothing. */
+export interface TimelineEventsTable {
+  id: Generated<string>;
+  request_id: string;
+  key: string;
+  at: Timestamp;
+  type: string;
+  actor: Json<unknown> | null;
+  data: Json<unknown>;
+  recorded_at: CreatedAt;
+}
+
+/** A task of the request's current (or an earlier) solution (migration 0005). */
+export interface TasksTable {
+  request_id: string;
+  task_id: string;
+  solution_revision: number;
+  title: string;
+  owner_id: string;
+  due_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  completed_at: NullableTimestamp;
+  note: string | null;
+  current: ColumnType<boolean, boolean | undefined, boolean>;
+  updated_at: Timestamp;
+}
+
+/** A first-contact rating, callback or questionnaire answer (migration 0005). */
+export interface FeedbackTable {
+  request_id: string;
+  kind: 'first_contact_rating' | 'callback' | 'survey';
+  recorded_at: Timestamp;
+  by_role: string;
+  by_agent_id: string | null;
+  rating: number | null;
+  resolved: boolean | null;
+  response_speed: number | null;
+  resolution: number | null;
+  attitude: number | null;
+  professionalism: number | null;
+  verdict: string | null;
+  nps: number | null;
+  shortfalls: string | null;
+  comment: string | null;
+}
+
+/** A stored weekly or quarterly review (migration 0005). */
+export interface StoredReportsTable {
+  id: Generated<string>;
+  kind: 'weekly_review' | 'quarterly_feedback_review';
+  period_from: Timestamp;
+  period_to: Timestamp;
+  document: Json<unknown>;
+  created_at: CreatedAt;
+}
+
 export interface VersionedDocumentTable {
   version: number;
   document: Json<unknown>;
@@ -157,6 +219,10 @@ export interface Database {
   intake_keys: IntakeKeysTable;
   api_tokens: ApiTokensTable;
   notifications: NotificationsTable;
+  timeline_events: TimelineEventsTable;
+  tasks: TasksTable;
+  feedback: FeedbackTable;
+  stored_reports: StoredReportsTable;
   policies: VersionedDocumentTable;
   calendars: VersionedDocumentTable;
 }

@@ -5,7 +5,7 @@
  * are the policy's (contracts/policy.ts); this is what does not change with
  * a policy version.
  */
-import type { DeadlineId } from '../contracts/request';
+import type { DeadlineId, RequestDocument } from '../contracts/request';
 
 /** Who a reminder or an escalation goes to. */
 export type DeadlineParty =
@@ -74,4 +74,15 @@ export const DEADLINES: Record<DeadlineId, DeadlineDefinition> = {
 
 export function isStaffSide(id: DeadlineId): boolean {
   return DEADLINES[id].side === 'staff';
+}
+
+/**
+ * The staff-side deadlines an open request has missed and still owes (the
+ * `Overdue` search attribute and the read model's `overdue`), each named once.
+ * A lapsed duty is not owed; a closed request owes nothing.
+ */
+export function overdueDeadlines(doc: Pick<RequestDocument, 'status' | 'deadlines'>): DeadlineId[] {
+  if (doc.status !== 'open') return [];
+  const owed = doc.deadlines.filter((d) => d.state === 'missed' && d.fulfilledAt === null && isStaffSide(d.name) && !DEADLINES[d.name].lapses);
+  return [...new Set(owed.map((d) => d.name))];
 }

@@ -48,8 +48,9 @@ import type {
   Verdict,
 } from '../contracts/request';
 import { complaintReviewWorkflowId, SearchAttribute } from '../contracts/temporal';
+import type { TimelineActor, TimelineData, TimelineEvent, TimelineEventType } from '../contracts/timeline';
 import { ACTION_NAMES, actionRecord, allowedActions, judgeAction, type ActionName, type RequestView } from '../rules/actions';
-import { DEADLINES, isStaffSide, type DeadlineParty } from '../rules/deadline-catalogue';
+import { DEADLINES, isStaffSide, overdueDeadlines, type DeadlineParty } from '../rules/deadline-catalogue';
 import { deadlineDuration } from '../rules/deadlines';
 import { initialDocument } from '../rules/request-document';
 import { dueAt, localDate } from '../rules/working-days';
@@ -121,6 +122,10 @@ class CustomerRequest {
   private story: StoryProgress = { toldNobodyEligible: false, firstResponseMailSent: false, weeklyReports: 0, weekStartedAt: null };
   /** The results of recent actions by Update id, so a retry returns the first result, also in a later run. */
   private readonly recentActions = new Map<string, RequestDocument>();
+  /** Timeline events not yet written by `recordState`, oldest first. */
+  private timeline: TimelineEvent[] = [];
+  /** The last timeline event's number (carried across runs, so numbers never repeat). */
+  private timelineSeq = 0;
   /** The search-attribute values last upserted, by key. */
   private readonly published = new Map<string, unknown>();
 
@@ -137,6 +142,9 @@ class CustomerRequest {
     this.eventSeq = carried.eventSeq;
     this.lastEscalatedAt = carried.lastEscalatedAt === null ? null : new Date(carried.lastEscalatedAt);
     this.story = { ...carried.story };
+    // Histories recorded before the timeline existed carry none.
+    this.timeline = [...(carried.timeline ?? [])];
+    this.timelineSeq = carried.timelineSeq ?? 0;
     for (const { updateId, result } of carried.recentActions) this.recentActions.set(updateId, result);
     this.publish();
   }
@@ -151,6 +159,8 @@ class CustomerRequest {
       eventSeq: this.eventSeq,
       lastEscalatedAt: this.lastEscalatedAt?.toISOString() ?? null,
       story: this.story,
+      timeline: this.timeline,
+      timelineSeq: this.timelineSeq,
       recentActions: [...this.recentActions].map(([updateId, result]) => ({ updateId, result })),
     };
   }
@@ -162,6 +172,7 @@ class CustomerRequest {
     this.routedGroup = policy.routing[this.doc.type];
     this.doc.policyVersion = policyVersion;
     this.doc.calendarVersion = calendar.version;
+    this.note('stage_changed', { from: null, fromSubStage: null, to: this.doc.stage, subStage: this.doc.subStage });
     // Deadlines that start at intake.
     if (this.doc.complexity === 'emergency') {
       this.arm('temporaryMeasure');
@@ -376,15 +387,19 @@ class CustomerRequest {
 
   private async remind(entry: DeadlineEntry): Promise<void> {
     entry.remindedAt = new Date().toISOString();
+    this.note('reminder', deadlineData(entry));
     this.changed();
+    // The read model shows the reminder at once (requests started before this change record it with their next change).
+    if (hasChange(Patch.recordReminders)) await this.recordState();
     await this.notify('deadline-reminder', this.recipients([DEADLINES[entry.name].owedBy], entry), entry.taskId ? { ...dueFacts(entry), taskId: entry.taskId } : dueFacts(entry));
   }
 
   /** A deadline passed: do what its expiry does (process.md's "on expiry"), telling whom the catalogue names. */
   private async expire(entry: DeadlineEntry): Promise<void> {
     entry.escalatedAt = new Date().toISOString();
-    this.changed();
     const definition = DEADLINES[entry.name];
+    this.note('escalation', { ...deadlineData(entry), effect: definition.effect ?? null, escalateTo: definition.escalateTo.join(',') });
+    this.changed();
     if (definition.effect === 'voidSheet') return this.voidSheet(entry);
     if (definition.effect === 'deemAccepted') return this.deemAcceptance(entry);
     if (definition.effect === 'secondWindowThenMissed') return this.missCallback(entry);
@@ -577,6 +592,7 @@ class CustomerRequest {
     const updateId = currentUpdateInfo()?.id ?? '';
     const first = this.recentActions.get(updateId);
     if (first !== undefined) return first;
+    this.note('action', { action, updateId }, timelineActor(command));
     const result = this.apply(action, command);
     this.remember(updateId, result);
     return result;
@@ -1135,6 +1151,7 @@ class CustomerRequest {
       ...(options.taskId ? { taskId: options.taskId } : {}),
     };
     this.doc.deadlines.push(entry);
+    this.note('deadline_armed', deadlineData(entry));
     this.deadlineChanges += 1;
     this.changed();
     return entry;
@@ -1143,6 +1160,7 @@ class CustomerRequest {
   private settle(entry: DeadlineEntry, state: 'met' | 'missed' | 'cancelled'): void {
     entry.state = state;
     entry.settledAt = new Date().toISOString();
+    this.note(`deadline_${state}`, deadlineData(entry));
     this.deadlineChanges += 1;
     this.changed();
   }
@@ -1164,6 +1182,9 @@ class CustomerRequest {
   }
 
   private moveTo(stage: Stage, subStage: SubStage | null = null): void {
+    if (stage !== this.doc.stage || subStage !== this.doc.subStage) {
+      this.note('stage_changed', { from: this.doc.stage, fromSubStage: this.doc.subStage, to: stage, subStage });
+    }
     this.doc.stage = stage;
     this.doc.subStage = subStage;
     this.changed();
@@ -1174,12 +1195,10 @@ class CustomerRequest {
     this.publish();
   }
 
-  /** Staff-side deadlines missed whose action is still owed (the `Overdue` attribute). */
-  private overdue(): string[] {
-    if (this.doc.status !== 'open') return [];
-    return unique(
-      this.doc.deadlines.filter((d) => d.state === 'missed' && d.fulfilledAt === null && isStaffSide(d.name) && !DEADLINES[d.name].lapses).map((d) => d.name),
-    );
+  /** Adds an event to the timeline; the next `recordState` writes it. */
+  private note(type: TimelineEventType, data: TimelineData, actor: TimelineActor | null = null): void {
+    this.timelineSeq += 1;
+    this.timeline.push({ seq: this.timelineSeq, at: new Date().toISOString(), type, actor, data });
   }
 
   /** Keeps search attributes and the current details in step with the document. */
@@ -1187,7 +1206,7 @@ class CustomerRequest {
     const { doc } = this;
     const pending = doc.deadlines.filter((d) => d.state === 'pending').sort((a, b) => a.dueAt.localeCompare(b.dueAt));
     const next = pending[0];
-    const overdue = this.overdue();
+    const overdue = overdueDeadlines(doc);
     const attributes: SearchAttributeUpdatePair[] = [
       { key: SearchAttribute.RequestStage, value: doc.stage },
       { key: SearchAttribute.RequestSubStage, value: doc.subStage },
@@ -1217,7 +1236,10 @@ class CustomerRequest {
   }
 
   private async recordState(): Promise<void> {
-    await this.inFlightWhile(activities.recordState.executeWithOptions(step(`record state: ${this.doc.stage}`), [{ document: this.doc }]));
+    const timeline = this.timeline;
+    await this.inFlightWhile(activities.recordState.executeWithOptions(step(`record state: ${this.doc.stage}`), [{ document: this.doc, timeline }]));
+    // Only what this call wrote: events noted while it ran wait for the next one.
+    this.timeline = this.timeline.filter((event) => !timeline.includes(event));
   }
 
   /** Counts an activity as in flight until it settles. */
@@ -1256,6 +1278,15 @@ async function allSettledOrThrow(loops: Promise<void>[]): Promise<void> {
 }
 
 /** What a reminder or an escalation e-mail says of its deadline. */
+/** What the timeline says of a deadline: which, when due, who owes it (and for a task, which). */
+function deadlineData(entry: DeadlineEntry): TimelineData {
+  return { deadline: entry.name, dueAt: entry.dueAt, owedBy: entry.owedBy, taskId: entry.taskId ?? null };
+}
+
+function timelineActor({ actor }: ActionCommand): TimelineActor {
+  return { byKind: actor.kind, byRole: actor.role, byAgentId: actor.agentId, recordedFrom: actor.recordedFrom };
+}
+
 function dueFacts(deadline: DeadlineEntry): NotifyInput['facts'] {
   return { deadline: deadline.name, dueAt: deadline.dueAt };
 }

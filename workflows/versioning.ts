@@ -9,6 +9,8 @@ import { patched } from '@temporalio/workflow';
 export const Patch = {
   /** Closing frees the assignee's capacity before archiving, so a slow archive never holds an agent's load. */
   releaseBeforeArchive: 'release-before-archive',
+  /** A deadline reminder is written to the read model and the timeline when it is sent, not with the next change. */
+  recordReminders: 'record-reminders',
 } as const;
 export type Patch = (typeof Patch)[keyof typeof Patch];
 

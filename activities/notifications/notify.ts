@@ -1,7 +1,8 @@
 /**
  * The notification activity (process.md "Notifications"). Each e-mail has a
  * key `{requestId}:{eventSeq}:{template}:{recipientId}`, recorded as pending
- * before sending and marked sent after the server's 250; the Message-ID is
+ * before sending and marked sent after the server's 250 — with its
+ * `notification_sent` timeline event, in one transaction; the Message-ID is
  * derived from the key. A retry skips what was sent and sends a pending one
  * again, so a crash at the wrong moment yields at most one duplicate with the
  * same Message-ID, and nothing is lost.
@@ -245,7 +246,17 @@ export function createNotificationActivities(deps: ActivityDependencies) {
             messageId,
             headers: { 'X-Request-Id': request.id, 'X-Notification-Template': input.template },
           });
-          await db.updateTable('notifications').set({ status: 'sent', sent_at: clock.now() }).where('key', '=', key).execute();
+          const sentAt = clock.now();
+          await db.transaction().execute(async (trx) => {
+            await trx.updateTable('notifications').set({ status: 'sent', sent_at: sentAt }).where('key', '=', key).execute();
+            // Ids and names only: the timeline never holds an address.
+            const data = { template: input.template, eventSeq: input.eventSeq, recipientKind: to.kind, recipientId: to.id, messageId };
+            await trx
+              .insertInto('timeline_events')
+              .values({ request_id: input.requestId, key: `mail:${key}`, at: sentAt, type: 'notification_sent', actor: null, data: JSON.stringify(data) })
+              .onConflict((oc) => oc.columns(['request_id', 'key']).doNothing())
+              .execute();
+          });
           result.sent.push(key);
         }
       }

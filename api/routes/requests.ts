@@ -8,11 +8,12 @@ import { actionUpdates } from '../../workflows/definitions';
 import { ACTION_SPECS } from '../action-schemas';
 import { actorOf, requireRole, staffOf, type StaffPrincipal } from '../auth';
 import type { ApiDependencies } from '../dependencies';
-import { forbiddenError, notFound, parseOrThrow, unavailable, validationFailed } from '../errors';
+import { ApiError, forbiddenError, notFound, parseOrThrow, unavailable, validationFailed } from '../errors';
 import { recordIntake, startRequestWorkflow } from '../intake';
 import { presentForStaff } from '../presenter';
 import { IntakeBody, RequestIdParam } from '../schemas';
-import { performAction, queryState, recordRootCause } from '../workflow-calls';
+import { archivedRequest, readRequest } from '../request-reads';
+import { closedRequestError, performAction, queryState, recordRootCause } from '../workflow-calls';
 
 /** How long intake waits for the workflow's first steps (priority, assignee) before answering. */
 const INTAKE_SETTLE_MS = 5_000;
@@ -84,7 +85,7 @@ export function requestRoutes({ db, temporal, config }: ApiDependencies): Router
   router.get('/:id', async (req, res) => {
     const staff = staffOf(req);
     const id = parseOrThrow(RequestIdParam, req.params.id, 'id');
-    const doc = await queryState(temporal, id);
+    const doc = await readRequest(db, temporal, id);
     if (!inScope(staff, doc)) throw forbiddenError('this request is outside your scope');
     res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc, config.businessTimeZone));
   });
@@ -104,11 +105,17 @@ export function requestRoutes({ db, temporal, config }: ApiDependencies): Router
     if (name === 'root-cause') {
       // The complaint's review outlives the request: the answer is the closed request with its review.
       const complaintReview = await recordRootCause(temporal, id, command, idempotencyKeyOf(req));
-      const closed = await queryState(temporal, id);
+      const closed = await readRequest(db, temporal, id);
       res.json({ ...(await presentForStaff(db, closed, config.businessTimeZone)), complaintReview });
       return;
     }
-    const doc = await performAction(temporal, id, actionUpdates[name], command, idempotencyKeyOf(req));
+    const doc = await performAction(temporal, id, actionUpdates[name], command, idempotencyKeyOf(req)).catch(async (err: unknown) => {
+      // A closed request whose finished workflow Temporal has since dropped is still known, from its archive.
+      const archived = err instanceof ApiError && err.status === 404 ? await archivedRequest(db, id) : null;
+      if (archived === null) throw err;
+      if (!inScope(staff, archived)) throw forbiddenError('this request is outside your scope');
+      throw closedRequestError(archived);
+    });
     res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc, config.businessTimeZone));
   });
 

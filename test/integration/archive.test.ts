@@ -11,6 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { RequestActivities } from '../../contracts/activities';
 import type { RequestDocument } from '../../contracts/request';
+import type { TimelineActor, TimelineEvent } from '../../contracts/timeline';
 import type { Db } from '../../db/database';
 import { initialDocument } from '../../rules/request-document';
 import { startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
@@ -23,6 +24,7 @@ let now = new Date('2026-11-27T07:00:00Z');
 
 const AGENT = { id: 'A-ARCH-1', name: '测试专员', email: 'a.arch1@service.example', group_id: 'after_sales' };
 const CLOSED_AT = '2026-12-03T02:30:00.000Z';
+const CUSTOMER_ACTOR: TimelineActor = { byKind: 'customer', byRole: 'customer', byAgentId: null, recordedFrom: null };
 
 let sequence = 200;
 /** A fresh request of a fresh customer, recorded as the workflow records it at intake. */
@@ -152,13 +154,26 @@ it('creates the table with the indexes the KPI queries need', async () => {
   const { rows } = await sql<{ indexdef: string }>`
     select indexdef from pg_indexes where tablename = 'archived_requests' order by indexname`.execute(db);
   const definitions = rows.map((r) => r.indexdef.replace(/^.* USING /, ''));
-  expect(definitions).toEqual(['btree (closed_at)', 'btree (request_id)', 'btree (status, closed_at)']);
+  expect(definitions).toEqual([
+    'btree (assignee_id, closed_at)',
+    'btree (closed_at)',
+    'btree (group_id, closed_at)',
+    'btree (request_id)',
+    'btree (priority, closed_at)',
+    'btree (status, closed_at)',
+    'btree (type, closed_at)',
+  ]);
 });
 
 it('archives a closed request once, its columns the document’s and the whole document kept', async () => {
   const base = await newRequest();
   const document = closed(base, 14);
-  await activities.recordState({ document });
+  // Written out of order: the archive keeps them in time order.
+  const timeline: TimelineEvent[] = [
+    { seq: 41, at: CLOSED_AT, type: 'stage_changed', actor: null, data: { from: 'follow_up', fromSubStage: 'awaiting_feedback', to: 'closed', subStage: null } },
+    { seq: 40, at: '2026-12-03T02:29:00.000Z', type: 'action', actor: CUSTOMER_ACTOR, data: { action: 'survey', updateId: 'U-40' } },
+  ];
+  await activities.recordState({ document, timeline });
   const before = await requestRow(document.id);
 
   await activities.archiveRequest({ document });
@@ -179,6 +194,8 @@ it('archives a closed request once, its columns the document’s and the whole d
     customer_id: document.customer.id,
     version: 14,
     archived_at: now,
+    timeline: [timeline[1], timeline[0]].map(({ at, type, actor, data }) => ({ at, type, actor, data })),
+    complaint_review: null,
   });
   // The frozen record: sheet, solution, tasks, delivery, progress, feedback, every deadline with its outcome.
   expect(stored).toEqual(JSON.parse(JSON.stringify(document)));

@@ -49,7 +49,8 @@ async function candidates(trx: Transaction<Database>, input: AssignAgentInput): 
   return [...new Set(ordered.filter((id): id is string => !!id && !excluded.has(id)))];
 }
 
-export function createAssignmentActivities({ db, clock }: ActivityDependencies) {
+/** Only the database and the clock: the assignment activities send no e-mail. */
+export function createAssignmentActivities({ db, clock }: Pick<ActivityDependencies, 'db' | 'clock'>) {
   return {
     async assignAgent(input: AssignAgentInput): Promise<AssignmentResult> {
       return db.transaction().execute(async (trx) => {

@@ -29,6 +29,8 @@ export function createArchiveActivities({ db, clock }: ActivityDependencies) {
       }
       const { closedAt, status } = document;
       await db.transaction().execute(async (trx) => {
+        // The request row orders this against recordComplaintReview: a review recorded meanwhile is either read here or finds the archive row.
+        await trx.selectFrom('requests').select('id').where('id', '=', document.id).forNoKeyUpdate().execute();
         const timeline = await trx
           .selectFrom('timeline_events')
           .select(['at', 'type', 'actor', 'data'])

@@ -66,6 +66,8 @@ export function createComplaintReviewActivities({ db, clock }: ActivityDependenc
         updated_at: clock.now(),
       };
       await db.transaction().execute(async (trx) => {
+        // Ordered against archiveRequest on the request row (see there).
+        await trx.selectFrom('requests').select('id').where('id', '=', review.requestId).forNoKeyUpdate().execute();
         const written = await trx
           .insertInto('complaint_reviews')
           .values(row)

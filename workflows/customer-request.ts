@@ -455,8 +455,8 @@ class CustomerRequest {
   /** A missed first response passes the request to the next eligible agent, skipping all who missed it. */
   private async reassignAfterMiss(): Promise<void> {
     const missedBy = this.doc.deadlines.filter((d) => d.name === 'firstResponse' && d.state === 'missed').map((d) => d.owedBy);
-    const current = this.doc.assignee!;
-    const next = await this.findAgent('reassign: first response missed', current.group, unique(missedBy));
+    // Assignment's order again (advisor, continuity, the group the type routes to), without those who missed it.
+    const next = await this.findAgent('reassign: first response missed', this.routedGroup, unique(missedBy));
     if (this.doc.firstResponseAt !== null || this.doc.status !== 'open') return;
     if (next.outcome === 'nobody_eligible') {
       // Nobody else may take it: it stays with the assignee, owed and overdue.
@@ -1236,7 +1236,8 @@ class CustomerRequest {
   }
 
   private async recordState(): Promise<void> {
-    const timeline = this.timeline;
+    // A copy: events noted while the call runs join `this.timeline`, not what this call wrote.
+    const timeline = [...this.timeline];
     await this.inFlightWhile(activities.recordState.executeWithOptions(step(`record state: ${this.doc.stage}`), [{ document: this.doc, timeline }]));
     // Only what this call wrote: events noted while it ran wait for the next one.
     this.timeline = this.timeline.filter((event) => !timeline.includes(event));

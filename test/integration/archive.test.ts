@@ -8,13 +8,12 @@
  * as it was.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { sql } from 'kysely';
 import type { RequestActivities } from '../../contracts/activities';
 import type { RequestDocument } from '../../contracts/request';
 import type { TimelineActor, TimelineEvent } from '../../contracts/timeline';
 import type { Db } from '../../db/database';
 import { initialDocument } from '../../rules/request-document';
-import { startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
+import { indexDefinitions, startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
 import { requestInput } from '../support/fixtures';
 
 let database: ActivityDatabase;
@@ -151,10 +150,7 @@ beforeEach(() => {
 });
 
 it('creates the table with the indexes the KPI queries need', async () => {
-  const { rows } = await sql<{ indexdef: string }>`
-    select indexdef from pg_indexes where tablename = 'archived_requests' order by indexname`.execute(db);
-  const definitions = rows.map((r) => r.indexdef.replace(/^.* USING /, ''));
-  expect(definitions).toEqual([
+  expect(await indexDefinitions(db, 'archived_requests')).toEqual([
     'btree (assignee_id, closed_at)',
     'btree (closed_at)',
     'btree (group_id, closed_at)',
@@ -194,7 +190,7 @@ it('archives a closed request once, its columns the document’s and the whole d
     customer_id: document.customer.id,
     version: 14,
     archived_at: now,
-    timeline: [timeline[1], timeline[0]].map(({ at, type, actor, data }) => ({ at, type, actor, data })),
+    timeline: [timeline[1]!, timeline[0]!].map(({ at, type, actor, data }) => ({ at, type, actor, data })),
     complaint_review: null,
   });
   // The frozen record: sheet, solution, tasks, delivery, progress, feedback, every deadline with its outcome.

@@ -13,10 +13,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { RequestActivities } from '../../contracts/activities';
 import type { ComplaintReviewDocument, RootCauseReview } from '../../contracts/complaint-review';
-import type { DeadlineEntry } from '../../contracts/request';
+import type { DeadlineEntry, RequestDocument } from '../../contracts/request';
 import type { Db } from '../../db/database';
 import { initialDocument } from '../../rules/request-document';
-import { startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
+import { indexDefinitions, lockWaiters, startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
 import { requestInput } from '../support/fixtures';
 
 let database: ActivityDatabase;
@@ -37,8 +37,31 @@ async function newComplaint(): Promise<string> {
     .insertInto('customers')
     .values({ id: input.customerId, name: '测试客户', email: `customer.${sequence}@example.com`, phone: `+86 100 0000 0${sequence}`, tier: 'standard' })
     .execute();
-  await activities.recordRequest({ request: input, document: initialDocument(input) });
+  const document = initialDocument(input);
+  complaints.set(input.requestId, document);
+  await activities.recordRequest({ request: input, document });
   return input.requestId;
+}
+const complaints = new Map<string, RequestDocument>();
+
+/** The complaint as it closed (completed, followed up), as the parent workflow archives it. */
+function closedComplaint(requestId: string, version: number): RequestDocument {
+  return {
+    ...complaints.get(requestId)!,
+    version,
+    stage: 'closed',
+    subStage: null,
+    status: 'completed',
+    resolution: 'delivered',
+    followUp: 'done',
+    closedAt: CLOSED_AT,
+    calendarVersion: 1,
+  };
+}
+
+async function archivedReview(requestId: string): Promise<unknown> {
+  const row = await db.selectFrom('archived_requests').select(['complaint_review', 'version']).where('request_id', '=', requestId).executeTakeFirstOrThrow();
+  return row.complaint_review;
 }
 
 /** The review as the child workflow arms it at the complaint's closing: pending, nobody reviewed yet. */
@@ -104,9 +127,7 @@ beforeEach(() => {
 });
 
 it('creates the table with the closed_at index the KPI needs, and checks state and cause', async () => {
-  const { rows } = await sql<{ indexdef: string }>`
-    select indexdef from pg_indexes where tablename = 'complaint_reviews' order by indexname`.execute(db);
-  expect(rows.map((r) => r.indexdef.replace(/^.* USING /, ''))).toEqual(['btree (closed_at)', 'btree (request_id)']);
+  expect(await indexDefinitions(db, 'complaint_reviews')).toEqual(['btree (closed_at)', 'btree (request_id)']);
 
   const requestId = await newComplaint();
   const row = { request_id: requestId, closed_at: CLOSED_AT, due_at: DUE_AT, document: '{}', version: 1, updated_at: now };
@@ -295,3 +316,113 @@ it.each([
   expect(await reviewRows(requestId)).toEqual([]);
 });
 
+describe('the complaint’s archived record takes the recorded review', () => {
+  it('adds a review recorded after the request was archived; a late older version or a retry never replaces it, a newer one does', async () => {
+    const requestId = await newComplaint();
+    await activities.archiveRequest({ document: closedComplaint(requestId, 9) });
+    const archived = await db.selectFrom('archived_requests').selectAll().where('request_id', '=', requestId).executeTakeFirstOrThrow();
+    expect(archived.complaint_review).toBeNull();
+
+    // Armed at closing: nothing to add yet.
+    await activities.recordComplaintReview({ review: pending(requestId, 1) });
+    expect(await archivedReview(requestId)).toBeNull();
+
+    now = new Date(REVIEWED_AT);
+    const done = reviewed(requestId, 2);
+    await activities.recordComplaintReview({ review: done });
+    expect(await archivedReview(requestId)).toEqual(JSON.parse(JSON.stringify(done)));
+    // Only the review column changed: the frozen record is the archive's.
+    const withReview = await db.selectFrom('archived_requests').selectAll().where('request_id', '=', requestId).executeTakeFirstOrThrow();
+    expect({ ...withReview, complaint_review: null }).toEqual(archived);
+
+    // Late attempts of older versions, and a retry: the archive keeps version 2's review.
+    now = new Date('2026-12-04T07:00:00Z');
+    await activities.recordComplaintReview({ review: pending(requestId, 1) });
+    await activities.recordComplaintReview({ review: reviewed(requestId, 1, { cause: 'staff_error' }) });
+    await activities.recordComplaintReview({ review: done });
+    expect(await archivedReview(requestId)).toEqual(JSON.parse(JSON.stringify(done)));
+
+    // A newer version (a correction) replaces it, and a late version 2 then leaves the correction.
+    const corrected = reviewed(requestId, 3, { cause: 'product_issue', analysis: '密封件批次缺陷（合成数据）', correctiveAction: '更换供应商' });
+    await activities.recordComplaintReview({ review: corrected });
+    await activities.recordComplaintReview({ review: done });
+    expect(await archivedReview(requestId)).toEqual(JSON.parse(JSON.stringify(corrected)));
+    expect(await archivedReview(requestId)).toMatchObject({ version: 3, review: { cause: 'product_issue' } });
+  });
+
+  it('archives a review recorded before the archive ran with the closed request, and keeps it when a newer document is archived', async () => {
+    const requestId = await newComplaint();
+    await activities.recordComplaintReview({ review: pending(requestId, 1) });
+    const done = reviewed(requestId, 2);
+    await activities.recordComplaintReview({ review: done });
+
+    await activities.archiveRequest({ document: closedComplaint(requestId, 9) });
+    expect(await archivedReview(requestId)).toEqual(JSON.parse(JSON.stringify(done)));
+
+    await activities.archiveRequest({ document: closedComplaint(requestId, 10) });
+    const row = await db.selectFrom('archived_requests').select(['version', 'complaint_review']).where('request_id', '=', requestId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ version: 10, complaint_review: JSON.parse(JSON.stringify(done)) });
+  });
+
+  it('adds no pending review (no root cause yet), whether it comes before or after the archive', async () => {
+    const after = await newComplaint();
+    await activities.archiveRequest({ document: closedComplaint(after, 9) });
+    await activities.recordComplaintReview({ review: pending(after, 1) });
+    expect(await archivedReview(after)).toBeNull();
+
+    const before = await newComplaint();
+    await activities.recordComplaintReview({ review: pending(before, 1) });
+    await activities.archiveRequest({ document: closedComplaint(before, 9) });
+    expect(await archivedReview(before)).toBeNull();
+    expect(await reviewRows(before)).toEqual([expect.objectContaining({ state: 'pending', cause: null })]);
+  });
+
+  // A production race, reported: archiveRequest reads complaint_reviews and recordComplaintReview updates archived_requests,
+  // each in its own READ COMMITTED transaction with nothing ordering the two, so a review committed between the archive's
+  // read and its commit never reaches the archive row. `it.failing` until both take one lock per request (then make it `it`).
+  it('keeps a review recorded while the archive is being written (the archive read no review, and its row was not yet visible)', async () => {
+    const requestId = await newComplaint();
+    await activities.recordComplaintReview({ review: pending(requestId, 1) });
+    const document = closedComplaint(requestId, 9);
+    const done = reviewed(requestId, 2);
+    let archiving: Promise<void> | undefined;
+    let recording: Promise<void> | undefined;
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        // An uncommitted row for the request holds the archive's insert after it has read the (pending) review.
+        await trx
+          .insertInto('archived_requests')
+          .values({
+            request_id: requestId,
+            closed_at: CLOSED_AT,
+            status: 'completed',
+            type: 'complaint',
+            priority: document.priority,
+            customer_id: document.customer.id,
+            document: JSON.stringify(document),
+            version: 1,
+            archived_at: now,
+          })
+          .execute();
+        archiving = activities.archiveRequest({ document });
+        await waitForLockWaiters(db, 1);
+        // Meanwhile the supervisor's review is recorded: it commits at once, or (were the two ordered) waits on the archive.
+        recording = activities.recordComplaintReview({ review: done });
+        let recorded = false;
+        recording.then(
+          () => (recorded = true),
+          () => (recorded = true),
+        );
+        while (!recorded && (await lockWaiters(db)) < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('roll back');
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof Error) || err.message !== 'roll back') throw err;
+      });
+    await Promise.all([archiving, recording]);
+
+    expect(await reviewRows(requestId)).toEqual([expect.objectContaining({ version: 2, cause: 'process_gap' })]);
+    expect(await archivedReview(requestId)).toEqual(JSON.parse(JSON.stringify(done)));
+  });
+});

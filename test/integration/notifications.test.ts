@@ -947,3 +947,91 @@ describe('the complaint review’s mails (投诉根因复盘), after the complai
     expect(sink.messages()).toHaveLength(before);
   });
 });
+
+describe('the timeline of mails sent', () => {
+  const mailed = requestInput({ requestId: 'R-2026-000050', customerId: 'C-TEST-0050' });
+  const ADDRESSES = ['customer.50@example.com', 'agent.tl@service.example', 'supervisors@service.example'];
+  const keyOf = (seq: number, template: string, recipient: string): string => `${mailed.requestId}:${seq}:${template}:${recipient}`;
+  const timeline = () =>
+    db
+      .selectFrom('timeline_events')
+      .select(['key', 'at', 'type', 'actor', 'data'])
+      .where('request_id', '=', mailed.requestId)
+      .orderBy('key')
+      .execute();
+  const cancellation: NotifyInput = {
+    requestId: mailed.requestId,
+    eventSeq: 40,
+    template: 'cancellation',
+    recipients: [
+      { kind: 'customer', customerId: mailed.customerId },
+      { kind: 'agent', agentId: 'A-TL' },
+    ],
+    facts: { by: 'customer' },
+  };
+  const nobodyEligible: NotifyInput = {
+    requestId: mailed.requestId,
+    eventSeq: 41,
+    template: 'nobody-eligible',
+    recipients: [
+      { kind: 'groupLead', groupId: 'complaints' },
+      { kind: 'policyAddress', name: 'supervisors' },
+    ],
+    facts: {},
+  };
+  /** The event of a mail sent, worked out from its key: ids and names only. */
+  const sentEvent = (seq: number, template: string, recipientKind: 'customer' | 'staff', recipientId: string) => ({
+    key: `mail:${keyOf(seq, template, recipientId)}`,
+    at: NOW,
+    type: 'notification_sent',
+    actor: null,
+    data: { template, eventSeq: seq, recipientKind, recipientId, messageId: messageIdOf(keyOf(seq, template, recipientId)) },
+  });
+  const expected = [
+    sentEvent(40, 'cancellation', 'staff', 'A-TL'),
+    sentEvent(40, 'cancellation', 'customer', 'C-TEST-0050'),
+    sentEvent(41, 'nobody-eligible', 'staff', 'supervisors'),
+  ];
+
+  beforeAll(async () => {
+    await db
+      .insertInto('customers')
+      .values({ id: mailed.customerId, name: '测试客户庚', email: 'customer.50@example.com', phone: '+86 100 0000 0050', tier: 'standard', language: 'zh-CN' })
+      .execute();
+    await db.insertInto('agents').values({ id: 'A-TL', name: '测试专员庚', email: 'agent.tl@service.example', group_id: 'technical_support', language: 'zh-CN' }).execute();
+    await activities.recordRequest({ request: mailed, document: initialDocument(mailed) });
+  });
+
+  it('records one notification_sent event per recipient a mail went to, with ids and names and never an address; a retry adds none', async () => {
+    expect(await timeline()).toEqual([]);
+    const sent = await activities.notify(cancellation);
+    expect(sent.sent).toEqual([keyOf(40, 'cancellation', 'C-TEST-0050'), keyOf(40, 'cancellation', 'A-TL')]);
+    // The group without a lead is unresolved: no mail, no event.
+    const toSupervisors = await activities.notify(nobodyEligible);
+    expect(toSupervisors).toMatchObject({ sent: [keyOf(41, 'nobody-eligible', 'supervisors')], unresolved: [JSON.stringify({ kind: 'groupLead', groupId: 'complaints' })] });
+    await sink.waitFor((m) => m.messageId === messageIdOf(keyOf(41, 'nobody-eligible', 'supervisors')));
+
+    const events = await timeline();
+    expect(events).toEqual(expected);
+    // Nothing personal: no address (the Message-IDs aside, no `@` at all) and no name.
+    const text = JSON.stringify(events);
+    for (const personal of [...ADDRESSES, '测试客户庚', '测试专员庚', '+86 100 0000 0050']) expect(text).not.toContain(personal);
+    for (const { data } of events) expect(JSON.stringify(data).replace((data as { messageId: string }).messageId, '')).not.toContain('@');
+
+    // Retried: every key is skipped, and the timeline is as it was.
+    expect(await activities.notify(cancellation)).toEqual({ sent: [], skipped: [keyOf(40, 'cancellation', 'C-TEST-0050'), keyOf(40, 'cancellation', 'A-TL')], unresolved: [] });
+    expect((await activities.notify(nobodyEligible)).sent).toEqual([]);
+    expect(await timeline()).toEqual(expected);
+  });
+
+  it('records the event once when a mail is sent again after a crash before its mark', async () => {
+    const k = keyOf(40, 'cancellation', 'C-TEST-0050');
+    // The crash undid the mark's transaction: the key pending, no event.
+    await db.updateTable('notifications').set({ status: 'pending', sent_at: null }).where('key', '=', k).execute();
+    await db.deleteFrom('timeline_events').where('request_id', '=', mailed.requestId).where('key', '=', `mail:${k}`).execute();
+
+    expect((await activities.notify(cancellation)).sent).toEqual([k]);
+    await sink.waitFor(() => sink.messages().filter((m) => m.messageId === messageIdOf(k)).length === 2);
+    expect(await timeline()).toEqual(expected);
+  });
+});

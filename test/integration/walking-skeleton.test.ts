@@ -6,11 +6,13 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import pino from 'pino';
 import { startApi } from '../../api/server';
 import { DEFAULT_POLICY } from '../../contracts/policy';
 import { freePort } from '../../local/ports';
 import { requestWorkflowId, SearchAttribute } from '../../contracts/temporal';
+import { stateQuery } from '../../workflows/definitions';
 import { intakeBody, startStack, type Stack } from '../support/stack';
 import { closeAfterRetriesRunOut, quietTemporalLogs } from '../support/temporal';
 
@@ -383,6 +385,72 @@ describe('reassign and cancel over HTTP', () => {
     const again = await stack.call('POST', `/api/requests/${id}/actions/cancel`, { token: supervisorToken, body: { reason: '再次' } });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'invalid_transition', stage: 'closed', subStage: null, allowed: [] });
+  });
+
+  it('still knows a closed request once Temporal has deleted its workflow: GET reads the archive, an action answers 409 (403 out of scope)', async () => {
+    const posted = await stack.call('POST', '/api/requests', {
+      token: intakeToken,
+      body: intakeBody({ customer: { id: 'C-TEST-0007', name: '测试客户庚', email: 'customer.g@example.com', phone: '+86 100 0000 0007', tier: 'standard' } }),
+    });
+    expect(posted.status).toBe(201);
+    const id: string = posted.body.id;
+    const supervisorToken = await issueToken({ role: 'supervisor' });
+    const cancelled = await stack.call('POST', `/api/requests/${id}/actions/cancel`, { token: supervisorToken, body: { reason: '客户不再需要' } });
+    expect(cancelled.status).toBe(200);
+    const handle = stack.temporal.client.workflow.getHandle(requestWorkflowId(id));
+    await handle.result();
+    // The archive holds the workflow's last document (api.md: "closed: from the archive — the same document").
+    const final = await handle.query(stateQuery);
+    const archived = await stack.db.selectFrom('archived_requests').select(['status', 'version', 'document']).where('request_id', '=', id).executeTakeFirstOrThrow();
+    expect(archived).toEqual({ status: 'cancelled', version: final.version, document: final });
+    const beforeDeletion = await stack.call('GET', `/api/requests/${id}`, { token: stack.adminToken });
+    expect(beforeDeletion.status).toBe(200);
+
+    // Temporal drops the finished workflow (as at the end of its retention).
+    await stack.temporal.client.workflowService.deleteWorkflowExecution({
+      namespace: stack.temporal.namespace ?? stack.config.temporal.namespace,
+      workflowExecution: { workflowId: requestWorkflowId(id) },
+    });
+    await eventually(
+      () => handle.describe().then(
+        () => 'still there',
+        (err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return 'not found';
+          throw err;
+        },
+      ),
+      (found) => found === 'not found',
+      // The dev server deletes once its transfer queue's ack level moves past the task (every second, test/support/temporal.ts).
+      30_000,
+    );
+
+    const read = await stack.call('GET', `/api/requests/${id}`, { token: stack.adminToken });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('etag')).toBe(`"${final.version}"`);
+    expect(read.body).toEqual(beforeDeletion.body);
+    expect(read.body).toMatchObject({
+      id,
+      stage: 'closed',
+      status: 'cancelled',
+      version: final.version,
+      cancellation: { reason: '客户不再需要', byRole: 'supervisor' },
+      customer: { id: 'C-TEST-0007', email: 'customer.g@example.com' },
+    });
+    expect(read.body.closedAt).toMatch(/\+08:00$/);
+    expect(Date.parse(read.body.closedAt)).toBe(Date.parse(final.closedAt!));
+    const outOfScopeRead = await stack.call('GET', `/api/requests/${id}`, { token: otherGroupAgentToken });
+    expect(outOfScopeRead.status).toBe(403);
+
+    const again = await stack.call('POST', `/api/requests/${id}/actions/cancel`, { token: supervisorToken, body: { reason: '再次' } });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'invalid_transition', stage: 'closed', subStage: null, allowed: [] });
+    const outOfScope = await stack.call('POST', `/api/requests/${id}/actions/acknowledge`, { token: otherGroupAgentToken, body: {} });
+    expect(outOfScope.status).toBe(403);
+    expect(outOfScope.body.error.code).toBe('forbidden');
+    // A request nobody ever recorded is still not found.
+    const unknown = await stack.call('POST', '/api/requests/R-2026-999999/actions/cancel', { token: supervisorToken, body: { reason: '再次' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('not_found');
   });
 });
 

@@ -38,15 +38,31 @@ export async function startActivityDatabase(clock: { now(): Date }): Promise<Act
   };
 }
 
+/** How many sessions of this database wait on a lock (a contended row or key) now. */
+export async function lockWaiters(db: Db): Promise<number> {
+  const { rows } = await sql<{ waiting: number }>`
+    select count(*)::int as waiting from pg_stat_activity
+    where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+  return rows[0]!.waiting;
+}
+
 /** Resolves once `count` sessions of this database wait on a lock (a contended row or key). */
 export async function waitForLockWaiters(db: Db, count: number, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await sql<{ waiting: number }>`
-      select count(*)::int as waiting from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
-    if (rows[0]!.waiting >= count) return;
-    if (Date.now() > deadline) throw new Error(`${rows[0]!.waiting} of ${count} sessions waiting on the lock after ${timeoutMs} ms`);
+    const waiting = await lockWaiters(db);
+    if (waiting >= count) return;
+    if (Date.now() > deadline) throw new Error(`${waiting} of ${count} sessions waiting on the lock after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * A table's index definitions as pg_indexes shows them, by index name, from
+ * the access method on: `btree (closed_at)`, `btree (created_at, id) WHERE (overdue = true)`.
+ */
+export async function indexDefinitions(db: Db, table: string): Promise<string[]> {
+  const { rows } = await sql<{ indexdef: string }>`
+    select indexdef from pg_indexes where schemaname = current_schema() and tablename = ${table} order by indexname`.execute(db);
+  return rows.map((r) => r.indexdef.replace(/^.* USING /, ''));
 }

@@ -51,6 +51,8 @@ export function createDevServerEnvironment(): Promise<TestWorkflowEnvironment> {
       ip: '127.0.0.1',
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
       log: { format: 'pretty', level: 'warn' },
+      // Deleting a closed workflow (as retention would) takes ~30 s at the default acknowledgement interval; tests wait for it.
+      extraArgs: ['--dynamic-config-value', 'history.transferProcessorUpdateAckInterval="1s"'],
     },
   });
 }

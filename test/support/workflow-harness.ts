@@ -4,7 +4,7 @@
  * helpers to wait for a state and to read an Update's failure.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -15,6 +15,7 @@ import type { PolicySnapshot } from '../../contracts/policy';
 import type { ComplaintReviewDocument } from '../../contracts/complaint-review';
 import type { CustomerDocument } from '../../contracts/customer-document';
 import type { CustomerRequestInput, DeadlineEntry, DeadlineId, RequestDocument } from '../../contracts/request';
+import type { TimelineEvent } from '../../contracts/timeline';
 import { WorkflowType } from '../../contracts/temporal';
 import type { ActionName } from '../../rules/actions';
 import { actionUpdates, stateQuery } from '../../workflows/definitions';
@@ -51,12 +52,15 @@ export function fakeActivities(options: FakeActivityOptions = {}) {
   const releases: string[] = [];
   const archived: RequestDocument[] = [];
   const complaintReviews: ComplaintReviewDocument[] = [];
+  const timeline: TimelineEvent[] = [];
   const activities: RequestActivities = {
     loadPolicy: async () => options.policy ?? policySnapshot(),
     loadCalendar: async () => calendarSnapshot(),
     recordRequest: async () => undefined,
-    recordState: async ({ document }) => {
+    recordState: async ({ document, timeline: events = [] }) => {
       recordedStates.push(document);
+      // Keyed by number, as the database keeps them: a retried write adds nothing.
+      for (const event of events) if (!timeline.some((written) => written.seq === event.seq)) timeline.push(event);
     },
     assignAgent: async (input): Promise<AssignmentResult> => {
       assignCalls.push(input);
@@ -83,7 +87,7 @@ export function fakeActivities(options: FakeActivityOptions = {}) {
   };
   const templates = (): string[] => notifications.map((n) => n.template);
   const mailsOf = (template: string): NotifyInput[] => notifications.filter((n) => n.template === template);
-  return { activities, notifications, recordedStates, assignCalls, transfers, releases, archived, complaintReviews, templates, mailsOf };
+  return { activities, notifications, recordedStates, timeline, assignCalls, transfers, releases, archived, complaintReviews, templates, mailsOf };
 }
 
 /** Starts a request with these activities and runs `story` while a worker runs. */
@@ -137,17 +141,32 @@ export async function acceptedUpdates(handle: WorkflowHandle): Promise<number> {
 }
 
 /** Performs an action as its Update, as the API would, optionally with a customer token's document or an Update id. */
-export function act(
+/**
+ * Performs an action as the API does, by Update. An Update that races a
+ * continue-as-new is answered "Completed workflow" by the time-skipping
+ * server, where the real server (1.25+) aborts it as retryable and the client
+ * retries it on the next run (temporalio/temporal#6485); the harness retries
+ * it the same way, under the same Update id.
+ */
+export async function act(
   handle: WorkflowHandle,
   action: ActionName,
   actor: Actor,
   input: Record<string, unknown> = {},
   extra: { document?: { name: CustomerDocument; revision: number }; updateId?: string } = {},
 ): Promise<RequestDocument> {
-  return handle.executeUpdate(actionUpdates[action], {
-    args: [{ actor, input, ...(extra.document ? { document: extra.document } : {}) }],
-    ...(extra.updateId ? { updateId: extra.updateId } : {}),
-  });
+  const updateId = extra.updateId ?? randomUUID();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handle.executeUpdate(actionUpdates[action], {
+        args: [{ actor, input, ...(extra.document ? { document: extra.document } : {}) }],
+        updateId,
+      });
+    } catch (err) {
+      const continued = err instanceof WorkflowNotFoundError && attempt < 3 && (await handle.describe()).status.name === 'RUNNING';
+      if (!continued) throw err;
+    }
+  }
 }
 
 /** The one pending deadline of that name (fails the test if there is not exactly one). */

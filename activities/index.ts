@@ -1,12 +1,15 @@
 /**
  * The activity factory: every activity of `RequestActivities`, built from
- * the dependencies it receives (`createActivities({ db, mailer, clock, … })`).
+ * the dependencies it receives (`createActivities({ db, mailer, clock, … })`),
+ * its errors classified (activities/failures.ts: bad data fails for good, an
+ * unreachable service is retried).
  */
 import type { RequestActivities } from '../contracts/activities';
 import { createArchiveActivities } from './archive';
 import { createAssignmentActivities } from './assignment';
 import { createComplaintReviewActivities } from './complaint-reviews';
 import type { ActivityDependencies } from './dependencies';
+import { withErrorClassification } from './failures';
 import { createNotificationActivities } from './notifications/notify';
 import { createRequestActivities } from './requests';
 import { createVersionActivities } from './versions';
@@ -15,12 +18,12 @@ export type { ActivityDependencies, Clock } from './dependencies';
 export { systemClock } from './dependencies';
 
 export function createActivities(deps: ActivityDependencies): RequestActivities {
-  return {
+  return withErrorClassification({
     ...createVersionActivities(deps),
     ...createRequestActivities(deps),
     ...createAssignmentActivities(deps),
     ...createArchiveActivities(deps),
     ...createComplaintReviewActivities(deps),
     ...createNotificationActivities(deps),
-  };
+  });
 }

@@ -1,5 +1,6 @@
 /** The request read model in PostgreSQL, kept in step with the workflow, with its timeline, tasks and feedback. */
 import type { RecordRequestInput, RecordStateInput } from '../contracts/activities';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Transaction } from 'kysely';
 import type { ActionRecord, RequestDocument } from '../contracts/request';
 import type { TimelineEvent } from '../contracts/timeline';
@@ -69,6 +70,7 @@ export function createRequestActivities({ db, clock }: ActivityDependencies) {
           .where('id', '=', document.id)
           .where('version', '<', document.version)
           .executeTakeFirst();
+        if (written.numUpdatedRows === 0n) await mustBeRecorded(trx, document.id);
         if (timeline.length > 0) {
           await trx
             .insertInto('timeline_events')
@@ -82,6 +84,12 @@ export function createRequestActivities({ db, clock }: ActivityDependencies) {
       });
     },
   };
+}
+
+/** No row to update: a newer version was written, or the request was never recorded (a bug no retry mends). */
+async function mustBeRecorded(trx: Transaction<Database>, requestId: string): Promise<void> {
+  const row = await trx.selectFrom('requests').select('id').where('id', '=', requestId).executeTakeFirst();
+  if (!row) throw ApplicationFailure.nonRetryable(`request ${requestId} was never recorded: recordRequest runs first`, 'UnknownRequest');
 }
 
 function timelineRow(requestId: string, event: TimelineEvent) {

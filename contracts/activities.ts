@@ -91,6 +91,8 @@ export interface NotifyResult {
   skipped: string[];
   /** Recipients with no address (a group without a lead, say). */
   unresolved: string[];
+  /** Keys the mail server refused for good (SMTP 5xx): recorded, never sent again. */
+  rejected: string[];
 }
 
 export interface RecordStateInput {

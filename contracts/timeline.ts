@@ -3,7 +3,9 @@
  * happened, when, and who did it. The workflow numbers its events (`seq`) and
  * hands them to `recordState`, which writes them beside the read model; the
  * notification activity adds `notification_sent` when the mail server has
- * accepted a mail. Events carry ids and names only, nothing personal.
+ * accepted a mail, `notification_rejected` when it refused one for good; the
+ * workflow notes `notification_failed` when a notification could not be made
+ * at all (a bug: the request goes on). Events carry ids and names only, nothing personal.
  */
 import type { ActionRecord } from './request';
 
@@ -17,6 +19,8 @@ export const TIMELINE_EVENT_TYPES = [
   'reminder',
   'escalation',
   'notification_sent',
+  'notification_rejected',
+  'notification_failed',
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
 

@@ -140,9 +140,11 @@ export interface NotificationsTable {
   template: string;
   recipient_id: string;
   message_id: string;
-  status: 'pending' | 'sent';
+  status: 'pending' | 'sent' | 'rejected';
   created_at: CreatedAt;
   sent_at: NullableTimestamp;
+  /** The server's reply to a mail it refused for good (migration 0005). */
+  rejection: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One event of a request's timeline (migration 0005); `key` makes a retried write add nothing. */

@@ -48,7 +48,15 @@ function renderInbox(messages: ReceivedMail[]): string {
 <table><tr><th>#</th><th>received</th><th>to</th><th>subject</th></tr>${rows}</table></body></html>`;
 }
 
-export async function startMailSink(options: { smtpPort?: number; webPort?: number; host?: string } = {}): Promise<MailSink> {
+export interface MailSinkOptions {
+  smtpPort?: number;
+  webPort?: number;
+  host?: string;
+  /** Recipients the server refuses for good (550 at RCPT TO), as a mail server refuses an address it does not know. */
+  refuseRecipient?: (address: string) => boolean;
+}
+
+export async function startMailSink(options: MailSinkOptions = {}): Promise<MailSink> {
   const host = options.host ?? '127.0.0.1';
   const received: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
@@ -58,6 +66,10 @@ export async function startMailSink(options: { smtpPort?: number; webPort?: numb
     disabledCommands: ['STARTTLS'],
     logger: false,
     size: 10 * 1024 * 1024,
+    onRcptTo(address, _session, callback) {
+      if (!options.refuseRecipient?.(address.address)) return callback();
+      callback(Object.assign(new Error(`mailbox ${address.address} unavailable`), { responseCode: 550 }));
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {

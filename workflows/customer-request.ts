@@ -12,12 +12,15 @@
  * review then goes on as child workflow `complaintReview`.
  */
 import {
+  ActivityFailure,
   allHandlersFinished,
+  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
   currentUpdateInfo,
   isCancellation,
+  log,
   ParentClosePolicy,
   setCurrentDetails,
   setHandler,
@@ -1255,11 +1258,19 @@ class CustomerRequest {
 
   async notify(template: NotificationTemplate, recipients: NotificationRecipient[], facts: NotifyInput['facts'] = {}): Promise<void> {
     this.eventSeq += 1;
-    await this.inFlightWhile(
-      activities.notify.executeWithOptions(step(`e-mail: ${template}`), [
-        { requestId: this.doc.id, eventSeq: this.eventSeq, template, recipients, facts },
-      ]),
-    );
+    const eventSeq = this.eventSeq;
+    try {
+      await this.inFlightWhile(
+        activities.notify.executeWithOptions(step(`e-mail: ${template}`), [{ requestId: this.doc.id, eventSeq, template, recipients, facts }]),
+      );
+    } catch (err) {
+      // A mail that cannot be made (facts or a document it cannot show) is a bug to fix, not a reason to stop keeping the request's promises.
+      if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure)) throw err;
+      const failure = err.cause.type ?? 'ApplicationFailure';
+      log.error('notification failed; the request goes on', { requestId: this.doc.id, template, eventSeq, failure });
+      this.note('notification_failed', { template, eventSeq, failure });
+      await this.recordState();
+    }
   }
 }
 

@@ -3,8 +3,10 @@
  * key `{requestId}:{eventSeq}:{template}:{recipientId}`, recorded as pending
  * before sending and marked sent after the server's 250 — with its
  * `notification_sent` timeline event, in one transaction; the Message-ID is
- * derived from the key. A retry skips what was sent and sends a pending one
- * again, so a crash at the wrong moment yields at most one duplicate with the
+ * derived from the key. A mail the server refuses for good (5xx, an address
+ * it will not take) is marked rejected, with a `notification_rejected` event,
+ * and never tried again; any other failure is retried. A retry skips what was
+ * sent or rejected and sends a pending one again, so a crash at the wrong moment yields at most one duplicate with the
  * same Message-ID, and nothing is lost.
  *
  * Facts carry ids, codes, instants and counts only. What a mail shows of the
@@ -61,6 +63,12 @@ export function notificationKey(requestId: string, eventSeq: number, template: s
 
 export function messageIdFor(key: string, domain: string): string {
   return `<${createHash('sha256').update(key).digest('hex')}@${domain}>`;
+}
+
+/** The mail server refused the mail for good (SMTP 5xx): sending it again would only be refused again. */
+function isPermanentRejection(err: unknown): boolean {
+  const code = (err as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
 }
 
 export function createNotificationActivities(deps: ActivityDependencies) {
@@ -196,7 +204,7 @@ export function createNotificationActivities(deps: ActivityDependencies) {
       const names = await agentNames(namedAgents(input, request));
       // The delivery mail says what the end of the acceptance window does under the request's policy.
       const acceptanceOnExpiry = input.template === 'delivery' ? (await policyOf(row.policy_version)).acceptanceOnExpiry : undefined;
-      const result: NotifyResult = { sent: [], skipped: [], unresolved: [] };
+      const result: NotifyResult = { sent: [], skipped: [], unresolved: [], rejected: [] };
 
       for (const recipient of input.recipients) {
         const resolved = await resolve(recipient, row.policy_version);
@@ -208,7 +216,7 @@ export function createNotificationActivities(deps: ActivityDependencies) {
             continue;
           }
           const sentBefore = await db.selectFrom('notifications').select('status').where('key', '=', key).executeTakeFirst();
-          if (sentBefore?.status === 'sent') {
+          if (sentBefore?.status === 'sent' || sentBefore?.status === 'rejected') {
             result.skipped.push(key);
             continue;
           }
@@ -237,27 +245,47 @@ export function createNotificationActivities(deps: ActivityDependencies) {
             .values({ key, request_id: input.requestId, template: input.template, recipient_id: to.id, message_id: messageId, status: 'pending' })
             .onConflict((oc) => oc.column('key').doNothing())
             .execute();
-          await mailer.sendMail({
-            from: mail.from,
-            to: to.addresses,
-            subject: email.subject,
-            html: email.html,
-            text: email.text,
-            messageId,
-            headers: { 'X-Request-Id': request.id, 'X-Notification-Template': input.template },
-          });
-          const sentAt = clock.now();
+          const rejection = await mailer
+            .sendMail({
+              from: mail.from,
+              to: to.addresses,
+              subject: email.subject,
+              html: email.html,
+              text: email.text,
+              messageId,
+              headers: { 'X-Request-Id': request.id, 'X-Notification-Template': input.template },
+            })
+            .then(
+              () => null,
+              (err: unknown) => {
+                // A 5xx is the server's final word on this mail (an address it refuses); anything else is retried.
+                if (!isPermanentRejection(err)) throw err;
+                return `${(err as { responseCode: number }).responseCode} ${(err as Error).message}`;
+              },
+            );
+          const at = clock.now();
           await db.transaction().execute(async (trx) => {
-            await trx.updateTable('notifications').set({ status: 'sent', sent_at: sentAt }).where('key', '=', key).execute();
-            // Ids and names only: the timeline never holds an address.
+            await trx
+              .updateTable('notifications')
+              .set(rejection === null ? { status: 'sent', sent_at: at } : { status: 'rejected', rejection })
+              .where('key', '=', key)
+              .execute();
+            // Ids and names only: the timeline never holds an address (the server's reply may, so it stays in `notifications`).
             const data = { template: input.template, eventSeq: input.eventSeq, recipientKind: to.kind, recipientId: to.id, messageId };
             await trx
               .insertInto('timeline_events')
-              .values({ request_id: input.requestId, key: `mail:${key}`, at: sentAt, type: 'notification_sent', actor: null, data: JSON.stringify(data) })
+              .values({
+                request_id: input.requestId,
+                key: `mail:${key}`,
+                at,
+                type: rejection === null ? 'notification_sent' : 'notification_rejected',
+                actor: null,
+                data: JSON.stringify(data),
+              })
               .onConflict((oc) => oc.columns(['request_id', 'key']).doNothing())
               .execute();
           });
-          result.sent.push(key);
+          (rejection === null ? result.sent : result.rejected).push(key);
         }
       }
       return result;

@@ -7,6 +7,8 @@
  * - `feedback`: first-contact ratings, callbacks and questionnaires, one row
  *   per answer (a reopened request may be asked again);
  * - `stored_reports`: the weekly and quarterly reviews, one per kind and period;
+ * - `notifications.status` `rejected` (with the server's reply) for a mail
+ *   the server refused for good;
  * - `requests.overdue`, and an index for each list filter of api.md
  *   (`GET /api/requests`: newest first by stage, status, priority, type,
  *   assignee, group, customer, overdue, period) and for the KPI queries over
@@ -29,7 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       c
         .notNull()
         .check(
-          sql`type in ('stage_changed', 'action', 'deadline_armed', 'deadline_met', 'deadline_missed', 'deadline_cancelled', 'reminder', 'escalation', 'notification_sent')`,
+          sql`type in ('stage_changed', 'action', 'deadline_armed', 'deadline_met', 'deadline_missed', 'deadline_cancelled', 'reminder', 'escalation', 'notification_sent', 'notification_rejected', 'notification_failed')`,
         ),
     )
     .addColumn('actor', 'jsonb')
@@ -91,6 +93,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('stored_reports_kind_period', ['kind', 'period_from'])
     .execute();
 
+  // A mail the server refused for good is kept as rejected, with the server's reply, and never sent again.
+  await db.schema.alterTable('notifications').dropConstraint('notifications_status_check').execute();
+  await db.schema.alterTable('notifications').addCheckConstraint('notifications_status_check', sql`status in ('pending', 'sent', 'rejected')`).execute();
+  await db.schema.alterTable('notifications').addColumn('rejection', 'text').execute();
+
   await db.schema
     .alterTable('requests')
     .addColumn('overdue', 'boolean', (c) => c.notNull().defaultTo(false))
@@ -125,5 +132,8 @@ export async function down(db: Kysely<any>): Promise<void> {
     await db.schema.dropIndex(`requests_${column}_created_idx`).execute();
   }
   await db.schema.alterTable('requests').dropColumn('overdue').execute();
+  await db.schema.alterTable('notifications').dropConstraint('notifications_status_check').execute();
+  await db.schema.alterTable('notifications').dropColumn('rejection').execute();
+  await db.schema.alterTable('notifications').addCheckConstraint('notifications_status_check', sql`status in ('pending', 'sent')`).execute();
   for (const table of ['stored_reports', 'feedback', 'tasks', 'timeline_events']) await db.schema.dropTable(table).execute();
 }

@@ -7,7 +7,9 @@
  *   row ends `sent`;
  * - the SMTP server down, then up again: every attempt fails retryably and
  *   marks nothing sent; once it is back, a retry delivers each mail exactly
- *   once, and a further retry sends nothing.
+ *   once, and a further retry sends nothing;
+ * - an address the server refuses for good (550): that mail is marked
+ *   rejected with the reply and never tried again, the others are sent.
  * A retry after success sending nothing is notifications.test.ts's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -165,7 +167,7 @@ describe('a worker killed after the server’s 250 and before the mark', () => {
 
     // The retry: the same input in a fresh process, as Temporal's next attempt on another worker.
     const retry = startWorkerProcess(notice, false);
-    expect((await retry.line<{ result: NotifyResult }>('result')).result).toEqual({ sent: [key], skipped: [], unresolved: [] });
+    expect((await retry.line<{ result: NotifyResult }>('result')).result).toEqual({ sent: [key], skipped: [], unresolved: [], rejected: [] });
     expect(await retry.exited).toEqual({ code: 0, signal: null });
 
     const copies = copiesOf(sink, messageId);
@@ -247,5 +249,55 @@ describe('the SMTP server down, then up again', () => {
 
     for (const input of inputs) expect((await activities.notify(input)).sent).toEqual([]);
     expect(back.messages()).toHaveLength(keys.length);
+  });
+});
+
+describe('an address the mail server refuses for good (550)', () => {
+  const customer = { id: 'C-TEST-0103', email: 'nobody.103@refused.example' };
+  const agent = { id: 'A-TEST-0103', name: 'Test Agent', email: 'agent.103@service.example', group_id: 'technical_support', language: 'en' };
+  const requestId = 'R-2026-000103';
+  const cancellation: NotifyInput = {
+    requestId,
+    eventSeq: 1,
+    template: 'cancellation',
+    recipients: [
+      { kind: 'customer', customerId: customer.id },
+      { kind: 'agent', agentId: agent.id },
+    ],
+    facts: { by: 'customer' },
+  };
+  const refusedKey = keyOf(cancellation, customer.id);
+  const agentKey = keyOf(cancellation, agent.id);
+
+  it('marks that mail rejected with the reply, sends the others, and never tries it again', async () => {
+    await addRequest(requestId, customer);
+    await db.insertInto('agents').values(agent).execute();
+    const strict = await startMailSink({ refuseRecipient: (address) => address.endsWith('@refused.example') });
+    sinks.add(strict);
+    const activities = activitiesOn(strict.smtpUrl);
+
+    expect(await activities.notify(cancellation)).toEqual({ sent: [agentKey], skipped: [], unresolved: [], rejected: [refusedKey] });
+    expect(strict.messages().map((m) => m.envelopeTo)).toEqual([[agent.email]]);
+    const refused = await db.selectFrom('notifications').select(['status', 'rejection', 'sent_at']).where('key', '=', refusedKey).executeTakeFirstOrThrow();
+    expect(refused).toEqual({ status: 'rejected', rejection: expect.stringMatching(/^550 .*mailbox nobody\.103@refused\.example unavailable/), sent_at: null });
+    // The timeline says which mail was refused, by ids only (the reply, naming the address, stays in `notifications`).
+    const events = await db.selectFrom('timeline_events').select(['key', 'type', 'data']).where('request_id', '=', requestId).orderBy('id').execute();
+    expect(events).toEqual([
+      {
+        key: `mail:${refusedKey}`,
+        type: 'notification_rejected',
+        data: { template: 'cancellation', eventSeq: 1, recipientKind: 'customer', recipientId: customer.id, messageId: messageIdOf(refusedKey) },
+      },
+      {
+        key: `mail:${agentKey}`,
+        type: 'notification_sent',
+        data: { template: 'cancellation', eventSeq: 1, recipientKind: 'staff', recipientId: agent.id, messageId: messageIdOf(agentKey) },
+      },
+    ]);
+    expect(JSON.stringify(events)).not.toContain(customer.email);
+
+    // A retry of the activity sends nothing: the refused mail is not tried again, the sent one not sent twice.
+    expect(await activities.notify(cancellation)).toEqual({ sent: [], skipped: [refusedKey, agentKey], unresolved: [], rejected: [] });
+    expect(strict.messages()).toHaveLength(1);
   });
 });

@@ -69,7 +69,7 @@ afterAll(async () => {
 it('sends a keyed e-mail once, in the recipient’s language, and skips it on a retry', async () => {
   const notice = { requestId: input.requestId, eventSeq: 1, template: 'receipt-notice' as const, recipients: [{ kind: 'customer' as const, customerId: input.customerId }], facts: {} };
   const first = await activities.notify(notice);
-  expect(first).toEqual({ sent: [key(1, 'receipt-notice', input.customerId)], skipped: [], unresolved: [] });
+  expect(first).toEqual({ sent: [key(1, 'receipt-notice', input.customerId)], skipped: [], unresolved: [], rejected: [] });
   const mail = await sink.waitFor((m) => m.envelopeTo.includes('customer.42@example.com'));
   expect(mail.subject).toBe(`We have received your request ${input.requestId}`);
   expect(mail.messageId).toBe(messageIdOf(key(1, 'receipt-notice', input.customerId)));
@@ -77,7 +77,7 @@ it('sends a keyed e-mail once, in the recipient’s language, and skips it on a 
   expect(mail.text).toContain('Dear 测试客户');
 
   const retry = await activities.notify(notice);
-  expect(retry).toEqual({ sent: [], skipped: [key(1, 'receipt-notice', input.customerId)], unresolved: [] });
+  expect(retry).toEqual({ sent: [], skipped: [key(1, 'receipt-notice', input.customerId)], unresolved: [], rejected: [] });
   expect(sink.messages().filter((m) => m.messageId === mail.messageId)).toHaveLength(1);
 });
 
@@ -207,7 +207,7 @@ describe('cancellation', () => {
 
   it('cancelled by the customer: an English customer is told it was as they asked, a Chinese assignee to stop work', async () => {
     const result = await activities.notify(cancel(input.requestId, input.customerId, 'A-ZH', { by: 'customer' }));
-    expect(result).toEqual({ sent: [key(30, 'cancellation', input.customerId), key(30, 'cancellation', 'A-ZH')], skipped: [], unresolved: [] });
+    expect(result).toEqual({ sent: [key(30, 'cancellation', input.customerId), key(30, 'cancellation', 'A-ZH')], skipped: [], unresolved: [], rejected: [] });
 
     const toCustomer = await mailFor(input.requestId, input.customerId);
     expect(toCustomer.envelopeTo).toEqual(['customer.42@example.com']);
@@ -340,7 +340,7 @@ describe('the complex path’s mails show the document the workflow recorded', (
 
   it('requirement sheet: the Chinese customer reads the recorded sheet, with a link signed for its revision', async () => {
     const result = await send(sheetInput.requestId, 40, 'requirement-sheet', [customerOf(sheetInput)], { link: 'sheet', revision: 1, dueAt: DUE });
-    expect(result).toEqual({ sent: [`${sheetInput.requestId}:40:requirement-sheet:${sheetInput.customerId}`], skipped: [], unresolved: [] });
+    expect(result).toEqual({ sent: [`${sheetInput.requestId}:40:requirement-sheet:${sheetInput.customerId}`], skipped: [], unresolved: [], rejected: [] });
     const mail = await mailFor(sheetInput.requestId, 40, 'requirement-sheet', sheetInput.customerId);
     expect(mail.envelopeTo).toEqual(['customer.44@example.com']);
     expect(mail.subject).toBe(`【需求确认单】请确认您的需求 ${sheetInput.requestId}`);
@@ -405,6 +405,7 @@ describe('the complex path’s mails show the document the workflow recorded', (
       sent: [`${solutionInput.requestId}:42:void-sheet:${solutionInput.customerId}`, `${solutionInput.requestId}:42:void-sheet:A-HOLDER-44`],
       skipped: [],
       unresolved: [],
+      rejected: [],
     });
 
     const toCustomer = await mailFor(solutionInput.requestId, 42, 'void-sheet', solutionInput.customerId);
@@ -498,7 +499,7 @@ describe('the complex path’s mails show the document the workflow recorded', (
   it('sends nothing for a sheet the recorded document has since superseded (its link would be stale)', async () => {
     const before = sink.messages().length;
     const result = await send(sheetInput.requestId, 48, 'requirement-sheet', [customerOf(sheetInput)], { link: 'sheet', revision: 0, dueAt: DUE });
-    expect(result).toEqual({ sent: [], skipped: [`${sheetInput.requestId}:48:requirement-sheet:${sheetInput.customerId}`], unresolved: [] });
+    expect(result).toEqual({ sent: [], skipped: [`${sheetInput.requestId}:48:requirement-sheet:${sheetInput.customerId}`], unresolved: [], rejected: [] });
     expect(await recordedKeys(sheetInput.requestId, 48)).toEqual([]);
     expect(sink.messages()).toHaveLength(before);
   });
@@ -767,7 +768,7 @@ describe('the later stages’ mails show the document the workflow recorded', ()
     over.pauses = [{ ...over.pauses[0]!, resumedAt: '2026-11-27T06:00:00.000Z' }];
     await activities.recordState({ document: over });
     const result = await send(zhInput, 73, 'waiting-notice', [customerOf(zhInput)], { link: 'waiting-notice', revision: 1 });
-    expect(result).toEqual({ sent: [], skipped: [`${zhInput.requestId}:73:waiting-notice:${zhInput.customerId}`], unresolved: [] });
+    expect(result).toEqual({ sent: [], skipped: [`${zhInput.requestId}:73:waiting-notice:${zhInput.customerId}`], unresolved: [], rejected: [] });
     expect(await recordedKeys(zhInput, 73)).toEqual([]);
     expect(sink.messages()).toHaveLength(before);
   });
@@ -832,7 +833,7 @@ describe('the complaint review’s mails (投诉根因复盘), after the complai
 
   it('asks the supervisors for the root-cause review: when it closed, when the review is due, the complaint’s facts, nothing of the customer', async () => {
     const result = await send(complaint.requestId, 80, 'complaint-review-request', [supervisors], { dueAt: REVIEW_DUE });
-    expect(result).toEqual({ sent: [`${complaint.requestId}:80:complaint-review-request:supervisors`], skipped: [], unresolved: [] });
+    expect(result).toEqual({ sent: [`${complaint.requestId}:80:complaint-review-request:supervisors`], skipped: [], unresolved: [], rejected: [] });
     const mail = await mailFor(complaint.requestId, 80, 'complaint-review-request', 'supervisors');
     expect(mail.envelopeTo).toEqual(['supervisors@service.example']);
     expect(mail.subject).toBe(`【投诉复盘】投诉 ${complaint.requestId} 已关闭，请完成投诉根因复盘`);
@@ -849,7 +850,7 @@ describe('the complaint review’s mails (投诉根因复盘), after the complai
     expectNothingOfTheCustomer(mail);
 
     const retry = await send(complaint.requestId, 80, 'complaint-review-request', [supervisors], { dueAt: REVIEW_DUE });
-    expect(retry).toEqual({ sent: [], skipped: [`${complaint.requestId}:80:complaint-review-request:supervisors`], unresolved: [] });
+    expect(retry).toEqual({ sent: [], skipped: [`${complaint.requestId}:80:complaint-review-request:supervisors`], unresolved: [], rejected: [] });
     expect(sink.messages().filter((m) => m.messageId === mail.messageId)).toHaveLength(1);
   });
 
@@ -897,7 +898,7 @@ describe('the complaint review’s mails (投诉根因复盘), after the complai
       },
     });
     const request = await send(complaint.requestId, 83, 'complaint-review-request', [supervisors], { dueAt: REVIEW_DUE });
-    expect(request).toEqual({ sent: [], skipped: [`${complaint.requestId}:83:complaint-review-request:supervisors`], unresolved: [] });
+    expect(request).toEqual({ sent: [], skipped: [`${complaint.requestId}:83:complaint-review-request:supervisors`], unresolved: [], rejected: [] });
     const reminder = await send(complaint.requestId, 84, 'deadline-reminder', [supervisors], { deadline: 'complaintReview', dueAt: REVIEW_DUE });
     expect(reminder.sent).toEqual([]);
     expect(await recordedKeys(complaint.requestId, 83)).toEqual([]);
@@ -1019,7 +1020,7 @@ describe('the timeline of mails sent', () => {
     for (const { data } of events) expect(JSON.stringify(data).replace((data as { messageId: string }).messageId, '')).not.toContain('@');
 
     // Retried: every key is skipped, and the timeline is as it was.
-    expect(await activities.notify(cancellation)).toEqual({ sent: [], skipped: [keyOf(40, 'cancellation', 'C-TEST-0050'), keyOf(40, 'cancellation', 'A-TL')], unresolved: [] });
+    expect(await activities.notify(cancellation)).toEqual({ sent: [], skipped: [keyOf(40, 'cancellation', 'C-TEST-0050'), keyOf(40, 'cancellation', 'A-TL')], unresolved: [], rejected: [] });
     expect((await activities.notify(nobodyEligible)).sent).toEqual([]);
     expect(await timeline()).toEqual(expected);
   });

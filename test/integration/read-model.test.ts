@@ -7,6 +7,7 @@
  * the row, tasks and feedback never move back. The requests table has an
  * index for each list filter of api.md (`GET /api/requests`).
  */
+import { ApplicationFailure } from '@temporalio/common';
 import type { RequestActivities } from '../../contracts/activities';
 import type { DeadlineEntry, DeadlineId, Feedback, RequestDocument, Solution, SolutionTask } from '../../contracts/request';
 import type { TimelineActor, TimelineEvent } from '../../contracts/timeline';
@@ -574,4 +575,43 @@ it('indexes the requests table for each list filter of api.md, newest first', as
     'btree (status, created_at, id)', // requests_status_created_idx: status
     'btree (type, created_at, id)', // requests_type_created_idx: type
   ]);
+});
+
+describe('bad data', () => {
+  it('fails without retry for a request never recorded, writing nothing', async () => {
+    const input = requestInput({ requestId: 'R-2026-009999', customerId: 'C-TEST-9999' });
+    const ghost = { ...initialDocument(input), version: 2 };
+    const event: TimelineEvent = { seq: 1, at: '2026-11-27T07:00:00.000Z', type: 'stage_changed', actor: null, data: { from: null, fromSubStage: null, to: 'received', subStage: null } };
+    const failure = await activities.recordState({ document: ghost, timeline: [event] }).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'UnknownRequest', nonRetryable: true, message: 'request R-2026-009999 was never recorded: recordRequest runs first' });
+    expect(await db.selectFrom('timeline_events').select('id').where('request_id', '=', ghost.id).execute()).toEqual([]);
+  });
+
+  it('fails without retry, naming the activity and the database’s words, for a value the schema refuses; nothing of the call is kept', async () => {
+    const base = await newRequest();
+    const answered = at(base, 5, {
+      feedback: {
+        ...BY_CUSTOMER,
+        at: '2026-11-28T02:00:00.000Z',
+        source: 'survey',
+        resolved: null,
+        ratings: { responseSpeed: 5, resolution: 5, attitude: 5, professionalism: 5 },
+        verdict: 'satisfied',
+        shortfalls: null,
+        comment: null,
+        // Outside 0–10: the check constraint refuses it.
+        nps: 11,
+      },
+    });
+    const event: TimelineEvent = { seq: 9, at: '2026-11-28T02:00:00.000Z', type: 'action', actor: AGENT_ACTOR, data: { action: 'survey', updateId: 'U-9' } };
+    const failure = await activities.recordState({ document: answered, timeline: [event] }).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'InvalidData', nonRetryable: true });
+    expect((failure as ApplicationFailure).message).toMatch(/^recordState: the database refused the data \(23514\): .*feedback_nps_check/);
+    // One transaction: the read model, the timeline and the feedback are as before the call.
+    expect(await db.selectFrom('requests').select('version').where('id', '=', base.id).executeTakeFirstOrThrow()).toEqual({ version: base.version });
+    expect(await db.selectFrom('timeline_events').select('id').where('request_id', '=', base.id).execute()).toEqual([]);
+    expect(await db.selectFrom('feedback').select('kind').where('request_id', '=', base.id).execute()).toEqual([]);
+  });
 });

@@ -82,7 +82,7 @@ export function fakeActivities(options: FakeActivityOptions = {}) {
     },
     notify: async (input) => {
       notifications.push(input);
-      return { sent: input.recipients.map((r) => JSON.stringify(r)), skipped: [], unresolved: [] };
+      return { sent: input.recipients.map((r) => JSON.stringify(r)), skipped: [], unresolved: [], rejected: [] };
     },
   };
   const templates = (): string[] => notifications.map((n) => n.template);

@@ -2,8 +2,11 @@
  * The timeline the workflow hands to `recordState` (api.md "timeline"): every
  * stage change, action and who recorded it, deadline armed, met or missed,
  * reminder and escalation — numbered without gaps, all written by closing,
- * and continued across runs.
+ * and continued across runs; a notification that could not be made is noted
+ * and the request goes on.
  */
+import { ApplicationFailure } from '@temporalio/common';
+import type { RequestActivities } from '../../contracts/activities';
 import type { RequestDocument } from '../../contracts/request';
 import type { TimelineEvent } from '../../contracts/timeline';
 import { sheetBody, solutionBody, toAcceptance, toAnalysis, toInProgress } from '../support/complex-path';
@@ -132,6 +135,27 @@ describe('timeline', () => {
       expectNumberedInOrder(timeline);
       const progress = ofType(timeline, 'action').filter((event) => event.data.action === 'progress');
       expect(progress).toHaveLength(doc.progress.length);
+    });
+  });
+
+  it('notes a notification that could not be made and goes on with the request', async () => {
+    const fake = fakeActivities();
+    const activities: RequestActivities = {
+      ...fake.activities,
+      notify: async (input) => {
+        if (input.template === 'first-response') throw ApplicationFailure.nonRetryable('the rating link cannot be signed', 'InvalidNotificationFacts');
+        return fake.activities.notify(input);
+      },
+    };
+    await withRequest(server.env, server.bundle, activities, requestInput(), async (handle) => {
+      const analysis = await toAnalysis(handle);
+      expect(analysis.stage).toBe('analysis');
+      const sheet = await act(handle, 'requirement-sheet', actors.assignee, sheetBody);
+      expect(sheet.stage).toBe('awaiting_confirmation');
+      await stateWhen(handle, () => fake.templates().includes('requirement-sheet') && ofType(fake.timeline, 'notification_failed').length > 0);
+      expect(ofType(fake.timeline, 'notification_failed').map((event) => event.data)).toEqual([
+        { template: 'first-response', eventSeq: expect.any(Number), failure: 'InvalidNotificationFacts' },
+      ]);
     });
   });
 });

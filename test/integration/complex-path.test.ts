@@ -163,6 +163,8 @@ function expectTimelineOf(id: string, timeline: TimelineRow[], final: RequestDoc
     if (messageId !== undefined) expect(messageId).toMatch(/^<[0-9a-f]{64}@[^@<>]+>$/);
     expect(JSON.stringify([actor, rest])).not.toContain('@');
   }
+  console.log(JSON.stringify({ n: timeline.length, wf: workflow.length, recorded: recorded.length, implied: implied.length, mails: mails.map(mailOf), received: received.length, dp: final.deadlines.filter(d => d.name === 'dailyProgress').map(d => d.state) }));
+  console.log(timeline.map((e) => `${e.key} ${e.at} ${e.type} ${JSON.stringify(e.actor)} ${JSON.stringify(e.data)}`).join('\n'));
   return mails.map(mailOf).sort();
 }
 
@@ -175,6 +177,7 @@ function expectArchivedTimeline(copy: unknown, timeline: TimelineRow[]): string[
   const archived = copy as Omit<TimelineRow, 'key'>[];
   expect(archived).toEqual(timeline.slice(0, archived.length).map(({ at, type, actor, data }) => ({ at, type, actor, data })));
   const after = timeline.slice(archived.length);
+  console.log('archived', archived.length, 'after', after.map(mailOf));
   expect(after.filter((e) => e.type !== 'notification_sent')).toEqual([]);
   return after.map(mailOf).sort();
 }

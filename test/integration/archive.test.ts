@@ -12,9 +12,7 @@ import type { RequestActivities } from '../../contracts/activities';
 import type { RequestDocument } from '../../contracts/request';
 import type { TimelineActor, TimelineEvent } from '../../contracts/timeline';
 import type { Db } from '../../db/database';
-import { initialDocument } from '../../rules/request-document';
-import { indexDefinitions, startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
-import { requestInput } from '../support/fixtures';
+import { indexDefinitions, recordFreshRequest, startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
 
 let database: ActivityDatabase;
 let db: Db;
@@ -29,14 +27,7 @@ let sequence = 200;
 /** A fresh request of a fresh customer, recorded as the workflow records it at intake. */
 async function newRequest(): Promise<RequestDocument> {
   sequence += 1;
-  const input = requestInput({ requestId: `R-2026-000${sequence}`, customerId: `C-TEST-0${sequence}`, intake: { type: 'after_sales' } });
-  await db
-    .insertInto('customers')
-    .values({ id: input.customerId, name: '测试客户', email: `customer.${sequence}@example.com`, phone: `+86 100 0000 0${sequence}`, tier: 'standard' })
-    .execute();
-  const document = initialDocument(input);
-  await activities.recordRequest({ request: input, document });
-  return document;
+  return recordFreshRequest(database, sequence, { type: 'after_sales' });
 }
 
 /** The request as it closed: delivered, accepted, followed up; every part of the record filled in. */

@@ -15,9 +15,7 @@ import type { RequestActivities } from '../../contracts/activities';
 import type { ComplaintReviewDocument, RootCauseReview } from '../../contracts/complaint-review';
 import type { DeadlineEntry, RequestDocument } from '../../contracts/request';
 import type { Db } from '../../db/database';
-import { initialDocument } from '../../rules/request-document';
-import { indexDefinitions, lockWaiters, startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
-import { requestInput } from '../support/fixtures';
+import { indexDefinitions, lockWaiters, recordFreshRequest, startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
 
 let database: ActivityDatabase;
 let db: Db;
@@ -32,15 +30,9 @@ let sequence = 300;
 /** A fresh complaint of a fresh customer, recorded as the workflow records it at intake. */
 async function newComplaint(): Promise<string> {
   sequence += 1;
-  const input = requestInput({ requestId: `R-2026-000${sequence}`, customerId: `C-TEST-0${sequence}`, intake: { type: 'complaint', emotion: 'dissatisfied' } });
-  await db
-    .insertInto('customers')
-    .values({ id: input.customerId, name: '测试客户', email: `customer.${sequence}@example.com`, phone: `+86 100 0000 0${sequence}`, tier: 'standard' })
-    .execute();
-  const document = initialDocument(input);
-  complaints.set(input.requestId, document);
-  await activities.recordRequest({ request: input, document });
-  return input.requestId;
+  const document = await recordFreshRequest(database, sequence, { type: 'complaint', emotion: 'dissatisfied' });
+  complaints.set(document.id, document);
+  return document.id;
 }
 const complaints = new Map<string, RequestDocument>();
 

@@ -13,7 +13,7 @@ import type { DeadlineEntry, DeadlineId, Feedback, RequestDocument, Solution, So
 import type { TimelineActor, TimelineEvent } from '../../contracts/timeline';
 import type { Db } from '../../db/database';
 import { initialDocument } from '../../rules/request-document';
-import { indexDefinitions, startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
+import { indexDefinitions, recordFreshRequest, startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
 import { requestInput } from '../support/fixtures';
 
 let database: ActivityDatabase;
@@ -32,14 +32,7 @@ let sequence = 500;
 /** A fresh request of a fresh customer, recorded as the workflow records it at intake (version 1). */
 async function newRequest(): Promise<RequestDocument> {
   sequence += 1;
-  const input = requestInput({ requestId: `R-2026-000${sequence}`, customerId: `C-TEST-0${sequence}` });
-  await db
-    .insertInto('customers')
-    .values({ id: input.customerId, name: '测试客户', email: `customer.${sequence}@example.com`, phone: `+86 100 0000 0${sequence}`, tier: 'standard' })
-    .execute();
-  const document = initialDocument(input);
-  await activities.recordRequest({ request: input, document });
-  return document;
+  return recordFreshRequest(database, sequence);
 }
 
 /** The document at a later version, with some fields changed. */

@@ -7,9 +7,12 @@ import { sql } from 'kysely';
 import { createActivities } from '../../activities';
 import { createMailer } from '../../activities/notifications/mailer';
 import type { RequestActivities } from '../../contracts/activities';
+import type { IntakeDetails, RequestDocument } from '../../contracts/request';
 import { createDatabase, type Db } from '../../db/database';
 import { migrateToLatest } from '../../db/migrate';
 import { startPostgresCluster } from '../../local/postgres-cluster';
+import { initialDocument } from '../../rules/request-document';
+import { requestInput } from './fixtures';
 
 export interface ActivityDatabase {
   db: Db;
@@ -65,4 +68,23 @@ export async function indexDefinitions(db: Db, table: string): Promise<string[]>
   const { rows } = await sql<{ indexdef: string }>`
     select indexdef from pg_indexes where schemaname = current_schema() and tablename = ${table} order by indexname`.execute(db);
   return rows.map((r) => r.indexdef.replace(/^.* USING /, ''));
+}
+
+/**
+ * A fresh request (`R-2026-000{n}`) of a fresh synthetic customer
+ * (`C-TEST-0{n}`), recorded as the workflow records it at intake.
+ */
+export async function recordFreshRequest(
+  { db, activities }: Pick<ActivityDatabase, 'db' | 'activities'>,
+  n: number,
+  intake: Partial<IntakeDetails> = {},
+): Promise<RequestDocument> {
+  const input = requestInput({ requestId: `R-2026-000${n}`, customerId: `C-TEST-0${n}`, intake });
+  await db
+    .insertInto('customers')
+    .values({ id: input.customerId, name: '测试客户', email: `customer.${n}@example.com`, phone: `+86 100 0000 0${n}`, tier: 'standard' })
+    .execute();
+  const document = initialDocument(input);
+  await activities.recordRequest({ request: input, document });
+  return document;
 }

@@ -13,7 +13,6 @@
  * A retry after success sending nothing is notifications.test.ts's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ApplicationFailure } from '@temporalio/common';
@@ -26,7 +25,7 @@ import { startMailSink, type MailSink } from '../../local/mail-sink';
 import { freePort } from '../../local/ports';
 import { startPostgresCluster, type PostgresCluster } from '../../local/postgres-cluster';
 import { initialDocument } from '../../rules/request-document';
-import { requestInput } from '../support/fixtures';
+import { messageIdOf, requestInput, testMailSettings } from '../support/fixtures';
 import type { NotifyOnceConfig } from '../support/notify-once';
 
 const NOW = new Date('2026-11-27T07:00:00Z');
@@ -34,7 +33,6 @@ const ROOT = path.resolve(__dirname, '../..');
 const NOTIFY_ONCE = path.join(ROOT, 'test/support/notify-once.ts');
 
 /** The spec's rule, computed here rather than by the code under test. */
-const messageIdOf = (key: string): string => `<${createHash('sha256').update(key).digest('hex')}@notify.example>`;
 const keyOf = (input: NotifyInput, recipientId: string): string => `${input.requestId}:${input.eventSeq}:${input.template}:${recipientId}`;
 
 let cluster: PostgresCluster;
@@ -62,8 +60,7 @@ function activitiesOn(smtpUrl: string): RequestActivities {
     db,
     mailer: createMailer(smtpUrl),
     clock: { now: () => NOW },
-    mail: { from: 'Service <service@notify.example>', messageIdDomain: 'notify.example' },
-    customerLinks: { publicBaseUrl: 'https://service.example', tokenSecret: 'a-test-secret-of-at-least-32-characters' },
+    ...testMailSettings,
   });
 }
 

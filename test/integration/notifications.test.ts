@@ -12,7 +12,6 @@
  * the request's own policy version deciding what the delivery mail says of
  * silence and where the service representatives' mail goes.
  */
-import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../activities';
 import { createMailer } from '../../activities/notifications/mailer';
@@ -25,21 +24,19 @@ import { migrateToLatest } from '../../db/migrate';
 import { startMailSink, type MailSink } from '../../local/mail-sink';
 import { startPostgresCluster, type PostgresCluster } from '../../local/postgres-cluster';
 import { initialDocument } from '../../rules/request-document';
-import { requestInput } from '../support/fixtures';
+import { messageIdOf, requestInput, TEST_TOKEN_SECRET, testMailSettings } from '../support/fixtures';
 
 let cluster: PostgresCluster;
 let db: Db;
 let sink: MailSink;
 let activities: RequestActivities;
 
-const TOKEN_SECRET = 'a-test-secret-of-at-least-32-characters';
 const NOW = new Date('2026-11-27T07:00:00Z');
 /** The plain text with line wrapping undone (the text part wraps at 78 columns). */
 const flat = (text: string): string => text.replace(/\s+/g, ' ');
 
 const input = requestInput({ requestId: 'R-2026-000042', customerId: 'C-TEST-0042' });
 const key = (seq: number, template: string, recipient: string): string => `${input.requestId}:${seq}:${template}:${recipient}`;
-const messageIdOf = (k: string): string => `<${createHash('sha256').update(k).digest('hex')}@notify.example>`;
 
 beforeAll(async () => {
   cluster = await startPostgresCluster({ fast: true });
@@ -50,8 +47,7 @@ beforeAll(async () => {
     db,
     mailer: createMailer(sink.smtpUrl),
     clock: { now: () => NOW },
-    mail: { from: 'Service <service@notify.example>', messageIdDomain: 'notify.example' },
-    customerLinks: { publicBaseUrl: 'https://service.example', tokenSecret: TOKEN_SECRET },
+    ...testMailSettings,
   });
   await db
     .insertInto('customers')
@@ -145,7 +141,7 @@ describe('customer links carry the document revision the workflow passes', () =>
     expect(href).toBeDefined();
     const version = (await db.selectFrom('requests').select('version').where('id', '=', input.requestId).executeTakeFirstOrThrow()).version;
     expect(version).not.toBe(3);
-    expect(verifyCustomerToken(href!, TOKEN_SECRET, NOW)).toEqual({
+    expect(verifyCustomerToken(href!, TEST_TOKEN_SECRET, NOW)).toEqual({
       valid: true,
       claims: expect.objectContaining({
         requestId: input.requestId,
@@ -356,7 +352,7 @@ describe('the complex path’s mails show the document the workflow recorded', (
     expect(text).toContain('如需取消需求，也可在该页面操作');
     const token = tokenOf(mail.html);
     expect(mail.text).toContain(`https://service.example/c/${token}`);
-    expect(verifyCustomerToken(token, TOKEN_SECRET, NOW)).toEqual({
+    expect(verifyCustomerToken(token, TEST_TOKEN_SECRET, NOW)).toEqual({
       valid: true,
       claims: expect.objectContaining({
         requestId: sheetInput.requestId,
@@ -385,7 +381,7 @@ describe('the complex path’s mails show the document the workflow recorded', (
     expect(text).toContain('Field visit (expected by 1 Dec 2026, 10:00 GMT+8)');
     expect(text).toContain('let us know by 30 Nov 2026, 18:00 GMT+8 whether you agree, or ask for a revision');
     expect(text).toContain('You can also cancel the request from that page.');
-    expect(verifyCustomerToken(tokenOf(mail.html), TOKEN_SECRET, NOW)).toEqual({
+    expect(verifyCustomerToken(tokenOf(mail.html), TEST_TOKEN_SECRET, NOW)).toEqual({
       valid: true,
       claims: expect.objectContaining({ requestId: solutionInput.requestId, document: 'solution', revision: 2, actions: ['agree-solution', 'revise-solution', 'cancel'] }),
     });
@@ -631,7 +627,7 @@ describe('the later stages’ mails show the document the workflow recorded', ()
     expect(mail.subject).toBe(`Your request ${enInput.requestId}: we need something from you`);
     expect(flat(mail.text)).toContain('What we need: 请提供设备序列号');
     expect(flat(mail.text)).toContain('You can also cancel the request from that page.');
-    expect(verifyCustomerToken(tokenOf(mail.html), TOKEN_SECRET, NOW)).toEqual({
+    expect(verifyCustomerToken(tokenOf(mail.html), TEST_TOKEN_SECRET, NOW)).toEqual({
       valid: true,
       claims: expect.objectContaining({ requestId: enInput.requestId, document: 'waiting-notice', revision: 1, actions: ['resume', 'cancel'] }),
     });
@@ -669,7 +665,7 @@ describe('the later stages’ mails show the document the workflow recorded', ()
     expect(flat(zh.text)).toContain('验收方式： 开机自检通过');
     expect(flat(zh.text)).toContain('根据服务条款，逾期未验收将视为验收通过');
     expect(flat(zh.text)).not.toContain('开机仍有异响');
-    expect(verifyCustomerToken(tokenOf(zh.html), TOKEN_SECRET, NOW)).toEqual({
+    expect(verifyCustomerToken(tokenOf(zh.html), TEST_TOKEN_SECRET, NOW)).toEqual({
       valid: true,
       claims: expect.objectContaining({ requestId: zhInput.requestId, document: 'delivery', revision: 2, actions: ['accept', 'reject', 'cancel'] }),
     });
@@ -720,7 +716,7 @@ describe('the later stages’ mails show the document the workflow recorded', ()
     await send(enInput, 68, 'questionnaire', [customerOf(enInput)], { link: 'questionnaire', revision: 1 });
     const mail = await mailFor(enInput, 68, 'questionnaire', enInput.customerId);
     expect(mail.subject).toBe(`How did we do? A short questionnaire about your request ${enInput.requestId}`);
-    expect(verifyCustomerToken(tokenOf(mail.html), TOKEN_SECRET, NOW)).toEqual({
+    expect(verifyCustomerToken(tokenOf(mail.html), TEST_TOKEN_SECRET, NOW)).toEqual({
       valid: true,
       claims: expect.objectContaining({ document: 'questionnaire', revision: 1, actions: ['survey', 'cancel'] }),
     });

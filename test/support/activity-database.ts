@@ -12,7 +12,7 @@ import { createDatabase, type Db } from '../../db/database';
 import { migrateToLatest } from '../../db/migrate';
 import { startPostgresCluster } from '../../local/postgres-cluster';
 import { initialDocument } from '../../rules/request-document';
-import { requestInput } from './fixtures';
+import { requestInput, testMailSettings } from './fixtures';
 
 export interface ActivityDatabase {
   db: Db;
@@ -28,8 +28,7 @@ export async function startActivityDatabase(clock: { now(): Date }): Promise<Act
     db,
     mailer: createMailer('smtp://127.0.0.1:9'),
     clock,
-    mail: { from: 'Service <service@notify.example>', messageIdDomain: 'notify.example' },
-    customerLinks: { publicBaseUrl: 'https://service.example', tokenSecret: 'a-test-secret-of-at-least-32-characters' },
+    ...testMailSettings,
   });
   return {
     db,

@@ -1,4 +1,5 @@
 /** Synthetic data for tests and recorded histories: no real person anywhere. */
+import { createHash } from 'node:crypto';
 import type { CalendarSnapshot } from '../../contracts/calendar';
 import { DEFAULT_CALENDAR } from '../../contracts/calendar';
 import { DEFAULT_POLICY, workflowPolicy, type PolicySnapshot, type WorkflowPolicy } from '../../contracts/policy';
@@ -39,3 +40,13 @@ export function policySnapshot(change: (policy: WorkflowPolicy) => void = () => 
 export function calendarSnapshot(): CalendarSnapshot {
   return { ...DEFAULT_CALENDAR, version: 1, from: '2026-11-27', to: '2027-12-31' };
 }
+
+/** The mail settings every activity test builds its activities with (`ActivityDependencies` mail and customer links). */
+export const TEST_TOKEN_SECRET = 'a-test-secret-of-at-least-32-characters';
+export const testMailSettings = {
+  mail: { from: 'Service <service@notify.example>', messageIdDomain: 'notify.example' },
+  customerLinks: { publicBaseUrl: 'https://service.example', tokenSecret: TEST_TOKEN_SECRET },
+};
+
+/** The Message-ID process.md gives a notification key under `testMailSettings`, worked out independently of notify.ts. */
+export const messageIdOf = (key: string): string => `<${createHash('sha256').update(key).digest('hex')}@notify.example>`;

@@ -23,6 +23,7 @@ import { createActivities } from '../../activities';
 import { createMailer } from '../../activities/notifications/mailer';
 import type { NotifyInput } from '../../contracts/activities';
 import { createDatabase } from '../../db/database';
+import { testMailSettings } from './fixtures';
 
 export interface NotifyOnceConfig {
   databaseUrl: string;
@@ -58,8 +59,7 @@ async function main(): Promise<void> {
     db,
     mailer: config.hangAfterAccept ? hangingAfterAccept(mailer) : mailer,
     clock: { now: () => now },
-    mail: { from: 'Service <service@notify.example>', messageIdDomain: 'notify.example' },
-    customerLinks: { publicBaseUrl: 'https://service.example', tokenSecret: 'a-test-secret-of-at-least-32-characters' },
+    ...testMailSettings,
   });
   try {
     const result = await activities.notify(config.input);

@@ -249,10 +249,13 @@ export function delayOf(request: RequestDocument, facts: NotifyInput['facts']): 
  * programming error (non-retryable). A newer one means the mail was
  * superseded while it waited (the request moved on before its e-mails went
  * out): it is not sent, since its link would be stale and its content not
- * what it announces. So is a waiting notice for a wait that has ended.
+ * what it announces. So is a waiting notice for a wait that has ended, and
+ * any mail linking to a customer page of a request that has since closed.
  */
 export function checkDocument(input: NotifyInput, request: RequestDocument): 'current' | 'superseded' {
   const { template, facts } = input;
+  // A closed request takes no more actions: a link to one of its customer pages would only be refused.
+  if (typeof facts.link === 'string' && request.status !== 'open') return 'superseded';
   switch (template) {
     case 'task-assigned':
       if (!taskOf(request, facts.taskId)) throw notRecorded(input, request, `names task ${String(facts.taskId)} of the solution`);

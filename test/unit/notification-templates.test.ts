@@ -1371,6 +1371,15 @@ describe('facts and the recorded document, checked before anything is recorded o
     ).toBe('superseded');
   });
 
+  it('calls a mail with a customer-page link superseded once the request has closed; a closed request’s other mails still go', () => {
+    const closed = { ...documentFixture(), status: 'completed' as const, stage: 'closed' as const, closedAt: '2026-12-03T02:30:00.000Z' };
+    expect(checkDocument(notifyInput('questionnaire', FACTS.questionnaire, [customer]), closed)).toBe('superseded');
+    expect(checkDocument(notifyInput('first-response', FACTS['first-response'], [customer]), closed)).toBe('superseded');
+    expect(checkDocument(notifyInput('customer-reminder', { deadline: 'acceptance', dueAt: DUE_AT, link: 'delivery', revision: 1 }, [customer]), closed)).toBe('superseded');
+    expect(checkDocument(notifyInput('closure', FACTS.closure, [customer]), closed)).toBe('current');
+    expect(checkDocument(notifyInput('questionnaire', FACTS.questionnaire, [customer]), { ...closed, status: 'open', stage: 'follow_up', closedAt: null })).toBe('current');
+  });
+
   it('holds a review request to the review round the document records', () => {
     const doc = documentFixture();
     const secondRound = { ...doc, solution: { ...doc.solution!, reviewRounds: 2 } };

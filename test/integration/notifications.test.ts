@@ -25,15 +25,12 @@ import { startMailSink, type MailSink } from '../../local/mail-sink';
 import { startPostgresCluster, type PostgresCluster } from '../../local/postgres-cluster';
 import { initialDocument } from '../../rules/request-document';
 import { messageIdOf, requestInput, TEST_TOKEN_SECRET, testMailSettings } from '../support/fixtures';
+import { CLOSED_AT, flat, NOW, REVIEW_DUE, tokenOf } from '../support/notification-fixtures';
 
 let cluster: PostgresCluster;
 let db: Db;
 let sink: MailSink;
 let activities: RequestActivities;
-
-const NOW = new Date('2026-11-27T07:00:00Z');
-/** The plain text with line wrapping undone (the text part wraps at 78 columns). */
-const flat = (text: string): string => text.replace(/\s+/g, ' ');
 
 const input = requestInput({ requestId: 'R-2026-000042', customerId: 'C-TEST-0042' });
 const key = (seq: number, template: string, recipient: string): string => `${input.requestId}:${seq}:${template}:${recipient}`;
@@ -317,11 +314,6 @@ describe('the complex path’s mails show the document the workflow recorded', (
     activities.notify({ requestId, eventSeq, template, recipients, facts });
   const mailFor = (requestId: string, eventSeq: number, template: string, recipientId: string) =>
     sink.waitFor((m) => m.messageId === messageIdOf(`${requestId}:${eventSeq}:${template}:${recipientId}`));
-  const tokenOf = (html: string | null): string => {
-    const token = /href="https:\/\/service\.example\/c\/([^"]+)"/.exec(html ?? '')?.[1];
-    expect(token).toBeDefined();
-    return token!;
-  };
   /** Nothing of staff reaches a customer: no agent's address, no agent id, no task owner's name. */
   const expectNothingOfStaff = (mail: { text: string; html: string | null }) => {
     for (const agent of STAFF) {
@@ -586,11 +578,6 @@ describe('the later stages’ mails show the document the workflow recorded', ()
   const customerOf = (request: typeof zhInput): NotificationRecipient => ({ kind: 'customer', customerId: request.customerId });
   const mailFor = (request: typeof zhInput, eventSeq: number, template: string, recipientId: string) =>
     sink.waitFor((m) => m.messageId === messageIdOf(`${request.requestId}:${eventSeq}:${template}:${recipientId}`));
-  const tokenOf = (html: string | null): string => {
-    const token = /href="https:\/\/service\.example\/c\/([^"]+)"/.exec(html ?? '')?.[1];
-    expect(token).toBeDefined();
-    return token!;
-  };
   const expectNothingOfStaff = (mail: { text: string; html: string | null }) => {
     for (const agent of STAFF) {
       for (const part of [mail.text, mail.html ?? '']) {
@@ -776,8 +763,6 @@ describe('the complaint review’s mails (投诉根因复盘), after the complai
   const unrecorded = requestInput({ requestId: 'R-2026-000049', customerId: 'C-TEST-0048', intake: { type: 'complaint', emotion: 'dissatisfied' } });
   const CUSTOMER = { id: complaint.customerId, name: '测试客户戊', email: 'customer.48@example.com', phone: '+86 100 0000 0048' };
   const HOLDER = { id: 'A-HOLDER-48', name: '投诉专员', email: 'holder.48@service.example', group_id: 'complaints', language: 'zh-CN' };
-  const CLOSED_AT = '2026-12-03T02:30:00.000Z';
-  const REVIEW_DUE = '2026-12-05T02:30:00.000Z';
   const supervisors: NotificationRecipient = { kind: 'policyAddress', name: 'supervisors' };
   const headOfService: NotificationRecipient = { kind: 'policyAddress', name: 'headOfService' };
   const send = (requestId: string, eventSeq: number, template: NotifyInput['template'], recipients: NotificationRecipient[], facts: NotifyInput['facts']) =>

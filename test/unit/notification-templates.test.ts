@@ -33,10 +33,27 @@ import {
   VERDICT_LABEL,
 } from '../../activities/notifications/labels';
 import { renderEmail } from '../../activities/notifications/templates';
-import { initialDocument } from '../../rules/request-document';
-import { requestInput } from '../support/fixtures';
+import {
+  ACCEPT_BY,
+  ASSIGNEE_ID,
+  CLOSED_AT,
+  closedComplaint,
+  DELIVERY_AT,
+  documentFixture,
+  DUE_AT,
+  FACTS,
+  INTERVENTION_DUE,
+  KINDS,
+  NAMES,
+  NOW,
+  OWNER_ID,
+  OWNER_NAME,
+  REVIEW_DUE,
+  STAFF_IDS,
+  TASK_DUE,
+  type RecipientKind,
+} from '../support/notification-fixtures';
 
-const DUE_AT = '2026-11-30T10:00:00.000Z';
 const LINK = 'http://localhost:3000/c/eyJyZXF1ZXN0SWQiOiJSLTIwMjYtMDAwMTIzIn0.c2lnbmF0dXJl';
 
 /** The context notify.ts builds for a recipient of that language (the facts of several templates at once). */
@@ -59,116 +76,6 @@ function context(language: Language, recipientName = language === 'en' ? 'Alex C
     task: null,
     pendingReviewerNames: null,
     complaint: null,
-  };
-}
-
-type RecipientKind = 'customer' | 'staff';
-
-const NAMES: Record<Language, string> = { 'zh-CN': '张三', en: 'Alex Chen' };
-const NOW = new Date('2026-11-27T07:00:00Z');
-/** Staff ids the request document holds: the assignee, a task owner, the sheet's author, a reviewer. */
-const ASSIGNEE_ID = 'A-ASSIGNEE-7';
-const OWNER_ID = 'A-OWNER-9';
-const STAFF_IDS = [ASSIGNEE_ID, OWNER_ID, 'A-AUTHOR-3', 'A-REVIEWER-5', 'A-REP-2'];
-const OWNER_NAME = '王五';
-const TASK_DUE = '2026-12-01T02:00:00.000Z';
-const DELIVERY_AT = '2026-12-02T10:00:00.000Z';
-/** When the co-handler must accept the task (4 h after the customer's agreement). */
-const ACCEPT_BY = '2026-11-27T11:00:00.000Z';
-/** When the supervisors' intervention is due (1 h after the feedback). */
-const INTERVENTION_DUE = '2026-11-27T08:00:00.000Z';
-/** When a complaint closed, and its root-cause review is due (48 h later). */
-const CLOSED_AT = '2026-12-03T02:30:00.000Z';
-const REVIEW_DUE = '2026-12-05T02:30:00.000Z';
-
-/**
- * A request with every part a mail shows recorded, written by staff: the
- * sheet (revision 2) and solution (revision 1), a week of progress, a delay,
- * a wait on the customer, the delivery (revision 1) rejected a third time,
- * and a service representative's dissatisfied callback with the
- * intervention it calls for pending.
- */
-function documentFixture(): RequestDocument {
-  const doc = initialDocument(requestInput({ requestId: 'R-2026-000123', customerId: 'C-TEST-0123', intake: { type: 'after_sales' } }));
-  const by = { at: '2026-11-27T07:00:00.000Z', byKind: 'staff' as const, byRole: 'agent', byAgentId: 'A-AUTHOR-3', recordedFrom: null };
-  return {
-    ...doc,
-    priority: 'P1',
-    stage: 'solution_design',
-    subStage: 'presented',
-    assignee: { id: ASSIGNEE_ID, group: 'after_sales' },
-    voidSheets: 3,
-    sheet: {
-      ...by,
-      revision: 2,
-      description: '洗衣机购买三天后漏水。\nLeaks three days after purchase.',
-      goal: '上门检修 / a technician visit',
-      expectedDeliveryAt: DELIVERY_AT,
-      customerObligations: '购买凭证照片 / a photo of the receipt',
-      state: 'awaiting_confirmation',
-      customerComment: null,
-    },
-    solution: {
-      ...by,
-      revision: 1,
-      steps: ['检测进水管 / check the inlet hose', '更换密封圈 / replace the seal'],
-      resources: '维修工程师一名 / one engineer',
-      risks: [{ risk: '配件缺货 / parts out of stock', mitigation: '邻近仓库调货 / ship from the next warehouse' }],
-      tasks: [{ id: 'T-1', title: '上门检测 / on-site check', ownerId: OWNER_ID, dueAt: TASK_DUE, acceptedAt: null, completedAt: null, note: null }],
-      complex: true,
-      reviews: [{ area: 'legal', agentId: 'A-REVIEWER-5', approved: null, comment: null, at: null }],
-      reviewRounds: 1,
-      state: 'presented',
-      customerComment: null,
-    },
-    progress: [
-      { ...by, at: '2026-11-18T03:00:00.000Z', note: '上周：已联系厂家 / last week: called the maker', percent: 10, nextSteps: '旧计划 / old plan', risks: null },
-      { ...by, at: '2026-11-24T03:00:00.000Z', note: '已完成上门检测 / on-site check done', percent: 40, nextSteps: null, risks: null },
-      {
-        ...by,
-        at: '2026-11-26T09:00:00.000Z',
-        note: '密封圈已到货\nThe seal has arrived',
-        percent: null,
-        nextSteps: '周五上门更换 / replace it on Friday',
-        risks: '可能需要更换进水管 / the inlet hose may need replacing too',
-      },
-    ],
-    delays: [{ ...by, from: DUE_AT, to: DELIVERY_AT, reason: '配件需从厂家调货\nThe part ships from the factory', lateNotice: true }],
-    pauses: [{ ...by, reason: '请提供购买凭证照片\nPlease send a photo of the receipt', resumedAt: null, resumedBy: null }],
-    rejections: 3,
-    delivery: {
-      ...by,
-      revision: 1,
-      summary: '已更换密封圈并完成试机。\nSeal replaced, test run passed.',
-      verification: '连续运行洗涤程序 30 分钟无漏水 / run a 30-minute wash without leaks',
-      state: 'rejected',
-      customerComment: '仍有少量漏水 / it still leaks a little',
-    },
-    feedback: {
-      ...by,
-      byAgentId: 'A-REP-2',
-      source: 'callback',
-      resolved: false,
-      ratings: { responseSpeed: 4, resolution: 2, attitude: 5, professionalism: 3 },
-      verdict: 'dissatisfied',
-      shortfalls: '维修师傅迟到两小时\nThe technician came two hours late',
-      comment: '希望尽快彻底解决 / please fix it for good',
-      nps: 3,
-    },
-    deadlines: [
-      {
-        name: 'intervention',
-        dueAt: INTERVENTION_DUE,
-        state: 'pending',
-        armedAt: '2026-11-27T07:00:00.000Z',
-        owedBy: null,
-        remindedAt: null,
-        settledAt: null,
-        fulfilledAt: null,
-        escalatedAt: null,
-      },
-    ],
-    documentRevisions: { sheet: 2, solution: 1, delivery: 1, 'waiting-notice': 1, questionnaire: 1 },
   };
 }
 
@@ -206,62 +113,6 @@ function render(
   /** The plain text with line wrapping undone (the text part wraps at 78 columns). */
   return { ...email, flat: email.text.replace(/\s+/g, ' '), context };
 }
-
-/** Recipient kinds each template is written for (process.md "Notifications"). */
-const KINDS: Record<NotificationTemplate, readonly RecipientKind[]> = {
-  'receipt-notice': ['customer'],
-  assignment: ['staff'],
-  'first-response': ['customer'],
-  'nobody-eligible': ['staff'],
-  'deadline-reminder': ['staff'],
-  'deadline-escalation': ['staff'],
-  reassignment: ['staff'],
-  cancellation: ['customer', 'staff'],
-  'requirement-sheet': ['customer'],
-  'void-sheet': ['customer', 'staff'],
-  'review-request': ['staff'],
-  solution: ['customer'],
-  'customer-reminder': ['customer'],
-  closure: ['customer', 'staff'],
-  'task-assigned': ['staff'],
-  'waiting-notice': ['customer'],
-  'delay-notice': ['customer'],
-  'progress-report': ['customer'],
-  delivery: ['customer'],
-  'deemed-acceptance': ['customer', 'staff'],
-  'repeated-rejection': ['staff'],
-  questionnaire: ['customer'],
-  'intervention-needed': ['staff'],
-  'complaint-review-request': ['staff'],
-};
-
-/** The facts the workflow passes with each template (ids, codes, instants and counts). */
-const FACTS: Record<NotificationTemplate, NotifyInput['facts']> = {
-  'receipt-notice': {},
-  assignment: { deadline: 'firstResponse', dueAt: DUE_AT },
-  'first-response': { link: 'first-contact-rating', revision: 1 },
-  'nobody-eligible': {},
-  'deadline-reminder': { deadline: 'requirementSheet', dueAt: DUE_AT },
-  'deadline-escalation': { deadline: 'firstResponse', dueAt: DUE_AT },
-  reassignment: { deadline: 'firstResponse' },
-  cancellation: { by: 'customer' },
-  'requirement-sheet': { link: 'sheet', revision: 2, dueAt: DUE_AT },
-  'void-sheet': { voidSheets: 2, dueAt: DUE_AT },
-  'review-request': { area: 'legal', dueAt: DUE_AT, round: 1 },
-  solution: { link: 'solution', revision: 1, dueAt: DUE_AT },
-  'customer-reminder': { deadline: 'solutionAgreement', dueAt: DUE_AT, link: 'solution', revision: 1 },
-  closure: { status: 'completed', resolution: 'delivered', followUp: 'done' },
-  'task-assigned': { taskId: 'T-1', dueAt: TASK_DUE, acceptBy: ACCEPT_BY },
-  'waiting-notice': { link: 'waiting-notice', revision: 1 },
-  'delay-notice': { from: DUE_AT, to: DELIVERY_AT, lateNotice: true },
-  'progress-report': { week: 1 },
-  delivery: { link: 'delivery', revision: 1, dueAt: DUE_AT },
-  'deemed-acceptance': { deadline: 'acceptance', dueAt: DUE_AT },
-  'repeated-rejection': { rejections: 3 },
-  questionnaire: { link: 'questionnaire', revision: 1 },
-  'intervention-needed': { verdict: 'dissatisfied' },
-  'complaint-review-request': { dueAt: REVIEW_DUE },
-};
 
 const cases = NotificationTemplate.flatMap((name) => Language.options.map((language) => [name, language] as const));
 const casesByKind = NotificationTemplate.flatMap((name) =>
@@ -1072,14 +923,6 @@ describe('deadline reminders and escalations name the task and the reviewers who
     expect(render('deadline-reminder', 'en', 'staff', { facts }).flat).toContain('Task: 上门检测 / on-site check');
   });
 });
-
-/**
- * A complaint as it closed: delivered, a dissatisfied callback, the supervisors'
- * intervention closing it (the fixture's customer and staff otherwise).
- */
-function closedComplaint(): RequestDocument {
-  return { ...documentFixture(), type: 'complaint', stage: 'closed', subStage: null, status: 'completed', resolution: 'delivered', followUp: 'intervened', closedAt: CLOSED_AT };
-}
 
 describe('complaint review request (投诉根因复盘) to the supervisors', () => {
   const closed = (language: Language) => formatInstant(CLOSED_AT, language, 'Asia/Shanghai');

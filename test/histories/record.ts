@@ -148,6 +148,20 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'reminder-recorded-then-missed',
+    describe: 'recorded after Patch.recordReminders: the 80% reminder of the first response (policy: 3 seconds) is written to the read model as it is sent, then the miss reassigns and the new assignee answers',
+    policy: (p) => {
+      p.deadlines.firstResponse = { default: { clock: 'calendar', seconds: 3 } };
+    },
+    async run(stack, tokens) {
+      const request = await post(stack, tokens.intake, intakeBody({ customer: customer(24) }));
+      await mailSent(stack, request.id, 'deadline-reminder');
+      await mailSent(stack, request.id, 'reassignment');
+      const now = await stack.call('GET', `/api/requests/${request.id}`, { token: stack.adminToken });
+      return acknowledge(stack, tokens, request.id, now.body.assignee.id);
+    },
+  },
+  {
     name: 'nobody-eligible-then-assigned',
     describe: 'a complaint with nobody in the complaints group, retried (policy: every 2 seconds) until an agent joins',
     policy: (p) => {

@@ -9,6 +9,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { NormalModuleReplacementPlugin } from 'webpack';
 import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
+import { Patch } from '../../workflows/versioning';
 
 const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
 const recorded = readdirSync(HISTORIES_DIR)
@@ -41,6 +42,7 @@ it('has a history of every recorded path', () => {
     'nobody-eligible-then-assigned',
     'paused-delayed-reworked',
     'reassigned-by-lead',
+    'reminder-recorded-then-missed',
     'review-rejected-and-revised',
     'sheet-voided-unconfirmed',
     'simple-answer-missed',
@@ -98,4 +100,27 @@ it('catches a change shipped without its patch, and replays the same change guar
   const guarded: unknown[] = [];
   for await (const result of Worker.runReplayHistories({ workflowBundle: current }, before)) guarded.push(result.error);
   expect(guarded).toEqual(before.map(() => undefined));
+});
+
+/** Every payload of a history, decoded (the history file keeps them base64-encoded). */
+function decodedPayloads(history: unknown): string {
+  return [...JSON.stringify(history).matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)].map(([, data]) => Buffer.from(data!, 'base64').toString()).join('\n');
+}
+
+/** The patch ids a history's `core_patch` markers record. */
+function patchesOf(history: unknown): string[] {
+  type Marker = { markerName?: string; details?: Record<string, { payloads?: { data?: string }[] }> };
+  const events = (history as { events?: { markerRecordedEventAttributes?: Marker }[] }).events ?? [];
+  return events
+    .map((event) => event.markerRecordedEventAttributes)
+    .filter((marker): marker is Marker => marker?.markerName === 'core_patch')
+    .map((marker) => (JSON.parse(Buffer.from(marker.details!['patch-data']!.payloads![0]!.data!, 'base64').toString()) as { id: string }).id);
+}
+
+it('holds histories from both sides of the reminder change (Patch.recordReminders): before it without the marker, after it with', () => {
+  const reminded = recorded.filter((h) => decodedPayloads(h.history).includes('"template":"deadline-reminder"'));
+  const marked = reminded.filter((h) => patchesOf(h.history).includes(Patch.recordReminders)).map((h) => h.workflowId);
+  // Both sides replay with the current code (the test above); each side is really there.
+  expect(marked).toEqual(['reminder-recorded-then-missed']);
+  expect(reminded.length).toBeGreaterThan(marked.length);
 });

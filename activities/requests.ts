@@ -1,4 +1,4 @@
-/** The request read model in PostgreSQL, kept in step with the workflow, with its timeline, tasks and feedback. */
+/** The request read model in PostgreSQL, kept in step with the workflow, with its KPI facts, deadline windows, timeline, tasks and feedback. */
 import type { RecordRequestInput, RecordStateInput } from '../contracts/activities';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transaction } from 'kysely';
@@ -6,6 +6,7 @@ import type { ActionRecord, RequestDocument } from '../contracts/request';
 import type { TimelineEvent } from '../contracts/timeline';
 import type { Database, FeedbackTable } from '../db/schema';
 import { overdueDeadlines } from '../rules/deadline-catalogue';
+import { requestFacts } from '../rules/kpi-facts';
 import type { ActivityDependencies } from './dependencies';
 
 /**
@@ -24,6 +25,19 @@ function stateColumns(document: RequestDocument) {
     version: document.version,
     closed_at: document.closedAt,
     overdue: overdueDeadlines(document).length > 0,
+    ...factColumns(document),
+  };
+}
+
+function factColumns(document: RequestDocument) {
+  const facts = requestFacts(document);
+  return {
+    first_response_at: facts.firstResponseAt,
+    rejections: facts.rejections,
+    reopened: facts.reopened,
+    solution_agreed_at: facts.solutionAgreedAt,
+    solution_first_pass: facts.solutionFirstPass,
+    staff_deadlines_missed: facts.staffDeadlinesMissed,
   };
 }
 
@@ -79,6 +93,7 @@ export function createRequestActivities({ db, clock }: ActivityDependencies) {
             .execute();
         }
         if (written.numUpdatedRows === 0n) return;
+        await recordDeadlines(trx, document);
         await recordTasks(trx, document, clock.now());
         await recordFeedback(trx, document);
       });
@@ -101,6 +116,40 @@ function timelineRow(requestId: string, event: TimelineEvent) {
     actor: event.actor === null ? null : JSON.stringify(event.actor),
     data: JSON.stringify(event.data),
   };
+}
+
+/** Every deadline window as the document has it now (entries are only appended, so the position keys each). */
+async function recordDeadlines(trx: Transaction<Database>, document: RequestDocument): Promise<void> {
+  if (document.deadlines.length === 0) return;
+  const rows = document.deadlines.map((entry, position) => ({
+    request_id: document.id,
+    position,
+    name: entry.name,
+    owed_by: entry.owedBy,
+    task_id: entry.taskId ?? null,
+    armed_at: entry.armedAt,
+    due_at: entry.dueAt,
+    state: entry.state,
+    reminded_at: entry.remindedAt,
+    settled_at: entry.settledAt,
+    fulfilled_at: entry.fulfilledAt,
+    escalated_at: entry.escalatedAt,
+  }));
+  await trx
+    .insertInto('request_deadlines')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['request_id', 'position']).doUpdateSet((eb) => ({
+        owed_by: eb.ref('excluded.owed_by'),
+        due_at: eb.ref('excluded.due_at'),
+        state: eb.ref('excluded.state'),
+        reminded_at: eb.ref('excluded.reminded_at'),
+        settled_at: eb.ref('excluded.settled_at'),
+        fulfilled_at: eb.ref('excluded.fulfilled_at'),
+        escalated_at: eb.ref('excluded.escalated_at'),
+      })),
+    )
+    .execute();
 }
 
 /** The current solution's tasks as they stand; tasks a revision dropped stay, no longer current. */

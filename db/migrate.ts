@@ -11,6 +11,7 @@ import * as loadReleased from './migrations/0002_load_released';
 import * as archivedRequests from './migrations/0003_archived_requests';
 import * as complaintReviews from './migrations/0004_complaint_reviews';
 import * as timelineTasksFeedback from './migrations/0005_timeline_tasks_feedback';
+import * as kpiFacts from './migrations/0006_kpi_facts';
 import type { Db } from './database';
 
 /** Listed explicitly so the bundle-free runtime (tsx, jest) and a compiled build find the same set. */
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_archived_requests': archivedRequests,
   '0004_complaint_reviews': complaintReviews,
   '0005_timeline_tasks_feedback': timelineTasksFeedback,
+  '0006_kpi_facts': kpiFacts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

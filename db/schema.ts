@@ -77,6 +77,13 @@ export interface RequestsTable {
   load_released_at: NullableTimestamp;
   /** A staff-side deadline missed and still owed (migration 0005; `rules/deadline-catalogue.ts` overdueDeadlines). */
   overdue: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The KPI facts of `rules/kpi-facts.ts` (migration 0006). */
+  first_response_at: NullableTimestamp;
+  rejections: ColumnType<number, number | undefined, number>;
+  reopened: ColumnType<boolean, boolean | undefined, boolean>;
+  solution_agreed_at: NullableTimestamp;
+  solution_first_pass: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  staff_deadlines_missed: ColumnType<number, number | undefined, number>;
 }
 
 /** A closed request's frozen record (migration 0003): the document as it closed, and the columns KPIs filter on. */
@@ -174,6 +181,22 @@ export interface TasksTable {
   updated_at: Timestamp;
 }
 
+/** A deadline window of a request as its document last recorded it (migration 0006). */
+export interface RequestDeadlinesTable {
+  request_id: string;
+  position: number;
+  name: string;
+  owed_by: string | null;
+  task_id: string | null;
+  armed_at: Timestamp;
+  due_at: Timestamp;
+  state: 'pending' | 'paused' | 'met' | 'missed' | 'cancelled';
+  reminded_at: NullableTimestamp;
+  settled_at: NullableTimestamp;
+  fulfilled_at: NullableTimestamp;
+  escalated_at: NullableTimestamp;
+}
+
 /** A first-contact rating, callback or questionnaire answer (migration 0005). */
 export interface FeedbackTable {
   request_id: string;
@@ -223,6 +246,7 @@ export interface Database {
   notifications: NotificationsTable;
   timeline_events: TimelineEventsTable;
   tasks: TasksTable;
+  request_deadlines: RequestDeadlinesTable;
   feedback: FeedbackTable;
   stored_reports: StoredReportsTable;
   policies: VersionedDocumentTable;

@@ -557,13 +557,16 @@ it('indexes the requests table for each list filter of api.md, newest first', as
   expect(await indexDefinitions(db, 'requests')).toEqual([
     'btree (assignee_id, created_at, id)', // requests_assignee_id_created_idx: assignee
     'btree (assignee_id, status)', // requests_assignee_idx
+    'btree (closed_at, status)', // requests_closed_idx (0006): closure KPIs by closing time
     'btree (created_at, id)', // requests_created_idx: from, to, and the unfiltered list
     'btree (customer_id, created_at)', // requests_customer_idx: customerId
     'btree (external_id)', // requests_external_id_key
+    'btree (first_response_at)', // requests_first_response_idx (0006): first responses by acknowledgement time
     'btree (group_id, created_at, id)', // requests_group_id_created_idx: group
     'btree (created_at, id) WHERE (overdue = true)', // requests_overdue_created_idx: overdue=true
     'btree (id)', // requests_pkey
     'btree (priority, created_at, id)', // requests_priority_created_idx: priority
+    'btree (solution_agreed_at)', // requests_solution_agreed_idx (0006): solutions by agreement time
     'btree (stage, created_at, id)', // requests_stage_created_idx: stage
     'btree (status, created_at, id)', // requests_status_created_idx: status
     'btree (type, created_at, id)', // requests_type_created_idx: type

@@ -4,7 +4,7 @@
  * its errors classified (activities/failures.ts: bad data fails for good, an
  * unreachable service is retried).
  */
-import type { RequestActivities } from '../contracts/activities';
+import type { RequestActivities, ReviewActivities } from '../contracts/activities';
 import { createArchiveActivities } from './archive';
 import { createAssignmentActivities } from './assignment';
 import { createComplaintReviewActivities } from './complaint-reviews';
@@ -12,12 +12,16 @@ import type { ActivityDependencies } from './dependencies';
 import { withErrorClassification } from './failures';
 import { createNotificationActivities } from './notifications/notify';
 import { createRequestActivities } from './requests';
+import { createReviewActivities } from './reviews';
 import { createVersionActivities } from './versions';
 
 export type { ActivityDependencies, Clock } from './dependencies';
 export { systemClock } from './dependencies';
 
-export function createActivities(deps: ActivityDependencies): RequestActivities {
+/** Every activity the worker registers: a request's and the scheduled work's. */
+export type WorkerActivities = RequestActivities & ReviewActivities;
+
+export function createActivities(deps: ActivityDependencies): WorkerActivities {
   return withErrorClassification({
     ...createVersionActivities(deps),
     ...createRequestActivities(deps),
@@ -25,5 +29,6 @@ export function createActivities(deps: ActivityDependencies): RequestActivities 
     ...createArchiveActivities(deps),
     ...createComplaintReviewActivities(deps),
     ...createNotificationActivities(deps),
+    ...createReviewActivities(deps),
   });
 }

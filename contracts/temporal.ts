@@ -10,7 +10,27 @@ export const TASK_QUEUE = 'customer-requests';
 export const WorkflowType = {
   customerRequest: 'customerRequest',
   complaintReview: 'complaintReview',
+  /** A run of the scheduled work (process.md "Scheduled work"), started by one of the three Schedules. */
+  serviceReview: 'serviceReview',
 } as const;
+
+/** The Temporal Schedules of process.md "Scheduled work", by review kind; `worker/schedules.ts` creates them. */
+export const ScheduleId = {
+  vip_care_letter: 'vip-care-letter',
+  weekly_review: 'weekly-review',
+  quarterly_feedback_review: 'quarterly-feedback-review',
+} as const;
+
+/**
+ * The workflow id a schedule gives its runs; Temporal appends the scheduled
+ * time (`review-weekly-review-2026-11-30T01:00:00Z`), so each run has its own.
+ */
+export function serviceReviewWorkflowIdPrefix(scheduleId: string): string {
+  return `review-${scheduleId}`;
+}
+
+/** Set by Temporal on a workflow a Schedule starts: the time the schedule meant (not when it ran). */
+export const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
 export function requestWorkflowId(requestId: string): string {
   return `request-${requestId}`;
@@ -63,4 +83,6 @@ export const Timeouts = {
   stateQueryMs: 5_000,
   /** How long intake waits for Temporal to start a request's workflow before answering 503. */
   workflowStartMs: 5_000,
+  /** A scheduled review's step reads a period's data and mails every VIP customer: longer than a request's step. */
+  reviewActivityStartToClose: '10 minutes',
 } as const;

@@ -12,6 +12,7 @@ import * as archivedRequests from './migrations/0003_archived_requests';
 import * as complaintReviews from './migrations/0004_complaint_reviews';
 import * as timelineTasksFeedback from './migrations/0005_timeline_tasks_feedback';
 import * as kpiFacts from './migrations/0006_kpi_facts';
+import * as scheduledMails from './migrations/0007_scheduled_mails';
 import type { Db } from './database';
 
 /** Listed explicitly so the bundle-free runtime (tsx, jest) and a compiled build find the same set. */
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_complaint_reviews': complaintReviews,
   '0005_timeline_tasks_feedback': timelineTasksFeedback,
   '0006_kpi_facts': kpiFacts,
+  '0007_scheduled_mails': scheduledMails,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

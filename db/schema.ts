@@ -143,7 +143,8 @@ export interface ApiTokensTable {
 
 export interface NotificationsTable {
   key: string;
-  request_id: string;
+  /** Null for the scheduled work's mails, keyed `review:…` (migration 0007). */
+  request_id: string | null;
   template: string;
   recipient_id: string;
   message_id: string;

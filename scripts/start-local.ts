@@ -16,10 +16,12 @@ import { startApi } from '../api/server';
 import { loadConfig, loadLocalSystemConfig } from '../config';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createDatabase } from '../db/database';
+import { TASK_QUEUE } from '../contracts/temporal';
 import { migrateToLatest } from '../db/migrate';
 import { startEmbeddedPostgres } from '../local/embedded-postgres';
 import { startMailSink } from '../local/mail-sink';
 import { startDevServer } from '../local/temporal-dev-server';
+import { ensureSchedules } from '../worker/schedules';
 import { activitiesFromConfig, createRequestWorker } from '../worker/worker';
 
 const VAR_DIR = path.resolve(__dirname, '..', 'var');
@@ -94,6 +96,11 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: config.temporal.namespace,
       activities: activitiesFromConfig(config, db),
+    });
+    // The scheduled work (VIP care letter, weekly and quarterly reviews), as the worker creates it in production.
+    await ensureSchedules(new Client({ connection: nativeConnection, namespace: config.temporal.namespace }), {
+      timeZone: config.businessTimeZone,
+      taskQueue: TASK_QUEUE,
     });
     const workerRun = worker.run();
     stops.push(async () => {

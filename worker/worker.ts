@@ -1,6 +1,6 @@
 /** The worker of task queue `customer-requests`: every workflow and activity of the product. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, systemClock } from '../activities';
+import { createActivities, systemClock, type WorkerActivities } from '../activities';
 import { createMailer } from '../activities/notifications/mailer';
 import type { Config } from '../config';
 import type { RequestActivities } from '../contracts/activities';
@@ -12,7 +12,8 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 export interface RequestWorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  activities: RequestActivities;
+  /** A request's activities, and the scheduled work's (`WorkerActivities`) where the worker runs the schedules' workflows. */
+  activities: RequestActivities | WorkerActivities;
   /** A prebuilt bundle (tests bundle once); the worker bundles `workflows/` itself otherwise. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -28,7 +29,7 @@ export function createRequestWorker(options: RequestWorkerOptions): Promise<Work
 }
 
 /** The production wiring of the activities: real database, SMTP and clock. */
-export function activitiesFromConfig(config: Config, db: Db): RequestActivities {
+export function activitiesFromConfig(config: Config, db: Db): WorkerActivities {
   return createActivities({
     db,
     mailer: createMailer(config.smtp.url),

@@ -337,6 +337,12 @@ class CustomerRequest {
       for (const window of this.pending('firstResponse')) this.settle(window, 'cancelled');
       this.arm('firstResponse');
     }
+    // The assignee's open windows move with the request (armed before anyone was assigned, or owed by the
+    // previous assignee): a miss counts for whoever owed the action when it was due (process.md, KPIs).
+    for (const entry of this.doc.deadlines) {
+      const open = entry.state === 'pending' || entry.state === 'paused';
+      if (open && entry.name !== 'firstResponse' && DEADLINES[entry.name].owedBy === 'assignee' && entry.owedBy === previous) entry.owedBy = agent.id;
+    }
     this.changed();
     return previous;
   }

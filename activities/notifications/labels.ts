@@ -1,6 +1,7 @@
 /** The words e-mails use for the domain's codes, in each language (process.md's terms). */
 import type { RootCause } from '../../contracts/complaint-review';
 import type {
+  Channel,
   DeadlineId,
   Feedback,
   FeedbackRatings,
@@ -10,6 +11,7 @@ import type {
   RequestType,
   Resolution,
   ReviewArea,
+  Stage,
   Verdict,
 } from '../../contracts/request';
 
@@ -111,6 +113,52 @@ export const ROOT_CAUSE_LABEL: Record<Language, Record<RootCause, string>> = {
   'zh-CN': { process_gap: '流程漏洞', staff_error: '人员失误', product_issue: '产品问题', external: '外部因素', other: '其他' },
   en: { process_gap: 'process gap', staff_error: 'staff error', product_issue: 'product issue', external: 'external factors', other: 'other' },
 };
+
+/** Intake channels (渠道), as the weekly review counts consultations by them. */
+export const CHANNEL_LABEL: Record<Language, Record<Channel, string>> = {
+  'zh-CN': { phone: '电话', online_chat: '在线客服', email: '邮件', wechat: '微信', app: 'App', web: '网站' },
+  en: { phone: 'phone', online_chat: 'online chat', email: 'e-mail', wechat: 'WeChat', app: 'app', web: 'web' },
+};
+
+/** Stages of a request (the weekly review's unresolved complex requests). */
+export const STAGE_LABEL: Record<Language, Record<Stage, string>> = {
+  'zh-CN': {
+    received: '已受理',
+    assigned: '已分配',
+    analysis: '需求分析',
+    awaiting_confirmation: '待客户确认',
+    solution_design: '方案设计',
+    in_progress: '处理中',
+    awaiting_acceptance: '待验收',
+    rework: '整改',
+    follow_up: '回访',
+    closed: '已关闭',
+  },
+  en: {
+    received: 'received',
+    assigned: 'assigned',
+    analysis: 'analysis',
+    awaiting_confirmation: 'awaiting confirmation',
+    solution_design: 'solution design',
+    in_progress: 'in progress',
+    awaiting_acceptance: 'awaiting acceptance',
+    rework: 'rework',
+    follow_up: 'follow-up',
+    closed: 'closed',
+  },
+};
+
+/** A local date `YYYY-MM-DD` as mails show it (2026年11月23日 / 23 Nov 2026). */
+export function formatLocalDate(date: string, language: Language): string {
+  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(
+    new Date(`${date}T00:00:00Z`),
+  );
+}
+
+/** A month `YYYY-MM-01` as mails show it (2026年11月 / November 2026). */
+export function formatMonth(date: string, language: Language): string {
+  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(new Date(`${date}T00:00:00Z`));
+}
 
 export function formatInstant(iso: string, language: Language, timeZone: string): string {
   return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'zh-CN', {

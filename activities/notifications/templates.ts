@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { convert } from 'html-to-text';
-import type { NotificationTemplate } from '../../contracts/activities';
+import type { NotificationTemplate, ScheduledMailTemplate } from '../../contracts/activities';
 import type { Language } from '../../contracts/request';
 
 const TEMPLATE_DIR = path.join(__dirname, 'templates');
@@ -20,6 +20,8 @@ export interface RenderedEmail {
 
 const engine = Handlebars.create();
 engine.registerPartial('layout', readFileSync(path.join(TEMPLATE_DIR, 'layout.html.hbs'), 'utf8'));
+// The scheduled work's mails are about no one request: their footer names the period instead.
+engine.registerPartial('report-layout', readFileSync(path.join(TEMPLATE_DIR, 'report-layout.html.hbs'), 'utf8'));
 // `{{#if (eq by "customer")}}`: strict mode does not check a helper's arguments, so `eq` does.
 engine.registerHelper('eq', (a: unknown, b: unknown) => {
   if (a === undefined || b === undefined) throw new Error('eq: a value the template compares is missing from the context');
@@ -44,7 +46,7 @@ engine.registerHelper('lines', (value: unknown) => {
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
-function template(name: NotificationTemplate, language: Language): Handlebars.TemplateDelegate {
+function template(name: NotificationTemplate | ScheduledMailTemplate, language: Language): Handlebars.TemplateDelegate {
   const key = `${name}.${language}`;
   let delegate = compiled.get(key);
   if (!delegate) {
@@ -55,7 +57,7 @@ function template(name: NotificationTemplate, language: Language): Handlebars.Te
   return delegate;
 }
 
-export function renderEmail(name: NotificationTemplate, language: Language, context: object): RenderedEmail {
+export function renderEmail(name: NotificationTemplate | ScheduledMailTemplate, language: Language, context: object): RenderedEmail {
   const html = template(name, language)({ ...context, language });
   const title = /<title>([\s\S]*?)<\/title>/.exec(html)?.[1] ?? '';
   const subject = convert(title, { wordwrap: false }).trim();

@@ -50,10 +50,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('requests_first_response_idx').on('requests').column('first_response_at').execute();
   await db.schema.createIndex('requests_solution_agreed_idx').on('requests').column('solution_agreed_at').execute();
   await db.schema.createIndex('requests_closed_idx').on('requests').columns(['closed_at', 'status']).execute();
+  // The agent scorecard's closings: the assignee at closing, by closing time.
+  await db.schema.createIndex('requests_assignee_closed_idx').on('requests').columns(['assignee_id', 'closed_at']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const index of ['requests_closed_idx', 'requests_solution_agreed_idx', 'requests_first_response_idx']) await db.schema.dropIndex(index).execute();
+  for (const index of ['requests_assignee_closed_idx', 'requests_closed_idx', 'requests_solution_agreed_idx', 'requests_first_response_idx']) await db.schema.dropIndex(index).execute();
   await db.schema
     .alterTable('requests')
     .dropColumn('first_response_at')

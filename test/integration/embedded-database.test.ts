@@ -24,7 +24,7 @@ it('migrates, allocates request ids under concurrent intake, and keeps its data 
   const first = await startEmbeddedPostgres({ dataDir, port });
   const db = createDatabase(first.url, { maxConnections: 8 });
   try {
-    expect(await migrateToLatest(db)).toEqual(['0001_initial', '0002_load_released', '0003_archived_requests', '0004_complaint_reviews', '0005_timeline_tasks_feedback', '0006_kpi_facts']);
+    expect(await migrateToLatest(db)).toEqual(['0001_initial', '0002_load_released', '0003_archived_requests', '0004_complaint_reviews', '0005_timeline_tasks_feedback', '0006_kpi_facts', '0007_scheduled_mails']);
     expect(await migrateToLatest(db)).toEqual([]);
     const groups = await db.selectFrom('service_groups').select('id').orderBy('id').execute();
     expect(groups.map((g) => g.id)).toEqual(['after_sales', 'complaints', 'product_consulting', 'technical_support']);

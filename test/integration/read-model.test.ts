@@ -555,6 +555,7 @@ describe('feedback', () => {
 it('indexes the requests table for each list filter of api.md, newest first', async () => {
   // By index name: the 0001 indexes, and migration 0005's `(filter, created_at, id)` and the partial `overdue` one.
   expect(await indexDefinitions(db, 'requests')).toEqual([
+    'btree (assignee_id, closed_at)', // requests_assignee_closed_idx (0006): the scorecard's closings
     'btree (assignee_id, created_at, id)', // requests_assignee_id_created_idx: assignee
     'btree (assignee_id, status)', // requests_assignee_idx
     'btree (closed_at, status)', // requests_closed_idx (0006): closure KPIs by closing time

@@ -14,6 +14,8 @@ import { createDatabase, type Db } from '../../db/database';
 import { migrateToLatest } from '../../db/migrate';
 import { startMailSink, type MailSink } from '../../local/mail-sink';
 import { startPostgresCluster, type PostgresCluster } from '../../local/postgres-cluster';
+import { TASK_QUEUE } from '../../contracts/temporal';
+import { ensureSchedules } from '../../worker/schedules';
 import { activitiesFromConfig, createRequestWorker } from '../../worker/worker';
 import { bundleWorkflows, createDevServerEnvironment } from './temporal';
 
@@ -84,6 +86,8 @@ export async function startStack(options: { workflowBundle?: WorkflowBundleWithS
       await workerRun;
     };
     started.push(stopWorker);
+    // As worker/main.ts does at start-up: the scheduled work's schedules exist.
+    await ensureSchedules(temporal.client, { timeZone: config.businessTimeZone, taskQueue: TASK_QUEUE });
 
     const api: RunningApi = await startApi({ db, temporal: temporal.client, config, logger: pino({ level: 'silent' }) }, 0);
     started.push(() => api.close());

@@ -55,7 +55,7 @@ export async function generateReportData(db: Db, size: ReportDataSize): Promise<
       case when c.complexity = 'complex' then x.created_at + interval '2 days' end,
       case when c.complexity = 'complex' then n % 9 <> 0 end,
       case when n % 13 = 0 then 1 else 0 end
-    from generate_series(1, ${size.requests}) n
+    from generate_series(1::bigint, ${size.requests}::bigint) n
     cross join lateral (select ${DATA_END}::timestamptz - ((n * 104729) % ${TWO_YEARS_S}) * interval '1 second' as created_at) x
     cross join lateral (select (array['fault', 'consultation', 'after_sales', 'complaint', 'suggestion'])[1 + n % 5] as type) tt
     cross join lateral (

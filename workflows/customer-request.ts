@@ -977,13 +977,24 @@ class CustomerRequest {
   private async missCallback(entry: DeadlineEntry): Promise<void> {
     await this.recordState();
     await this.escalate(entry, DEADLINES.callback.escalateTo);
-    if (this.doc.deadlines.filter((d) => d.name === 'callback').length < this.policy.callbackWindowsBeforeMissed) {
+    if (this.currentCallbackWindows() < this.policy.callbackWindowsBeforeMissed) {
       this.arm('callback', { owedBy: null });
       await this.recordState();
       return;
     }
     this.doc.followUp = 'missed';
     this.closeAs('completed', entry.dueAt);
+  }
+
+  /**
+   * The callback windows of this follow-up: the last one and the missed ones
+   * straight before it (a follow-up after a reopening starts counting again).
+   */
+  private currentCallbackWindows(): number {
+    const windows = this.doc.deadlines.filter((d) => d.name === 'callback');
+    let count = 1;
+    while (count < windows.length && windows[windows.length - 1 - count]!.state === 'missed') count += 1;
+    return count;
   }
 
   /** Closes the request (completed, cancelled, or unconfirmed after the last void sheet); the main flow runs the closing steps. */

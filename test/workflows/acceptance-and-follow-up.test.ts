@@ -138,6 +138,13 @@ describe('follow-up', () => {
       pendingOf(reopened, 'rework');
       const redelivered = await act(handle, 'delivery', actors.assignee, deliveryBody);
       expect(redelivered.stage).toBe('awaiting_acceptance');
+
+      // The follow-up after the reopening counts its own callback windows: its first miss opens a second.
+      const acceptedAgain = await act(handle, 'accept', actors.customer, {}, { document: { name: 'delivery', revision: redelivered.delivery!.revision } });
+      expect(statesOf(acceptedAgain, 'callback')).toEqual(['met', 'pending']);
+      await sleepUntil(server.env, pendingOf(acceptedAgain, 'callback').dueAt, 1_000);
+      const secondWindow = await stateWhen(handle, (d) => statesOf(d, 'callback').join() === 'met,missed,pending');
+      expect([secondWindow.status, secondWindow.followUp]).toEqual(['open', null]);
     });
   });
 

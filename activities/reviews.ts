@@ -29,16 +29,15 @@ import type {
 } from '../contracts/activities';
 import type { KpiFigures, RatioFigure } from '../contracts/kpi';
 import { Policy } from '../contracts/policy';
-import { DeadlineId, Language } from '../contracts/request';
+import { Language } from '../contracts/request';
 import type { Db } from '../db/database';
 import { kpiReport } from '../reports/kpi';
-import { isStaffSide } from '../rules/deadline-catalogue';
+import { STAFF_SIDE_DEADLINES } from '../rules/deadline-catalogue';
 import type { ActivityDependencies } from './dependencies';
 import { messageIdFor } from './notifications/notify';
 import { quarterlyReviewContext, vipCareLetterContext, weeklyReviewContext } from './notifications/review-context';
 import { renderEmail, type RenderedEmail } from './notifications/templates';
 
-const STAFF_SIDE_DEADLINES: readonly string[] = DeadlineId.options.filter(isStaffSide);
 
 /** The key of a scheduled mail: one per kind, period and recipient. */
 export function reviewMailKey(kind: ReviewKind, periodFrom: string, recipientId: string): string {

@@ -26,14 +26,13 @@
  * key from the agent's requests.
  */
 import { sql } from 'kysely';
-import { DeadlineId, type FeedbackRatings } from '../contracts/request';
+import type { DeadlineId, FeedbackRatings } from '../contracts/request';
 import type { Db } from '../db/database';
 import type { FeedbackTable } from '../db/schema';
-import { isStaffSide } from '../rules/deadline-catalogue';
+import { STAFF_SIDE_DEADLINES } from '../rules/deadline-catalogue';
 import { scoreAgent, type ScorecardInputs, type ScorecardScores } from '../rules/scorecard';
 
 /** The staff-side deadlines of the catalogue: a customer-side window (confirmation, agreement, acceptance) never counts against staff. */
-export const STAFF_SIDE_DEADLINES: readonly DeadlineId[] = DeadlineId.options.filter(isStaffSide);
 
 export interface ScorecardQuery {
   agentId: string;

@@ -5,7 +5,7 @@
  * are the policy's (contracts/policy.ts); this is what does not change with
  * a policy version.
  */
-import type { DeadlineId, RequestDocument } from '../contracts/request';
+import { DeadlineId, type RequestDocument } from '../contracts/request';
 
 /** Who a reminder or an escalation goes to. */
 export type DeadlineParty =
@@ -75,6 +75,9 @@ export const DEADLINES: Record<DeadlineId, DeadlineDefinition> = {
 export function isStaffSide(id: DeadlineId): boolean {
   return DEADLINES[id].side === 'staff';
 }
+
+/** The deadlines staff owe (customer-side ones never count against staff). */
+export const STAFF_SIDE_DEADLINES: readonly DeadlineId[] = DeadlineId.options.filter(isStaffSide);
 
 /**
  * The staff-side deadlines an open request has missed and still owes (the

@@ -21,7 +21,8 @@
 import type { RequestActivities } from '../../contracts/activities';
 import type { DeadlineEntry, DeadlineId, Feedback, RequestDocument } from '../../contracts/request';
 import type { Db } from '../../db/database';
-import { agentScorecard, STAFF_SIDE_DEADLINES, type Scorecard } from '../../reports/scorecard';
+import { agentScorecard, type Scorecard } from '../../reports/scorecard';
+import { STAFF_SIDE_DEADLINES } from '../../rules/deadline-catalogue';
 import { recordFreshRequest, startActivityDatabase, type ActivityDatabase } from '../support/activity-database';
 
 let database: ActivityDatabase;

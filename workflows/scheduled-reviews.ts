@@ -9,10 +9,11 @@
  * period and each report stored once per period, so a re-run of the same
  * period sends and stores nothing twice.
  */
-import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ReviewActivities, ReviewKind, ScheduledMailResult, StoreReviewResult } from '../contracts/activities';
 import { ScheduledStartTime, Timeouts } from '../contracts/temporal';
 import { reviewPeriod, type ReviewPeriod } from '../rules/review-periods';
+import { longStep } from './steps';
 
 export interface ServiceReviewInput {
   kind: ReviewKind;
@@ -28,13 +29,7 @@ export interface ServiceReviewResult {
   mail: ScheduledMailResult;
 }
 
-const reviewStepOptions: ActivityOptions = {
-  startToCloseTimeout: Timeouts.reviewActivityStartToClose,
-  // No attempt limit, as for a request's steps: an outage delays the review, never loses it.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-};
-
-const steps = (summary: string) => proxyActivities<ReviewActivities>({ ...reviewStepOptions, summary });
+const steps = (summary: string) => proxyActivities<ReviewActivities>(longStep(summary, Timeouts.reviewActivityStartToClose));
 
 export async function serviceReview(input: ServiceReviewInput): Promise<ServiceReviewResult> {
   const info = workflowInfo();

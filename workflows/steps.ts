@@ -1,6 +1,7 @@
 /**
  * How the workflows run their activities: one retry policy and timeout for
- * every step, and a summary on each for the Temporal UI.
+ * every step (a longer timeout for the scheduled reviews), and a summary on
+ * each for the Temporal UI.
  */
 import { ActivityCancellationType, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { RequestActivities } from '../contracts/activities';
@@ -20,4 +21,9 @@ export const activities = proxyActivities<RequestActivities>(activityOptions);
 /** Runs an activity with a summary naming the step, for the Temporal UI. */
 export function step(summary: string): ActivityOptions {
   return { ...activityOptions, summary };
+}
+
+/** The same retry policy for a longer step (a scheduled review reads a quarter of data). */
+export function longStep(summary: string, startToCloseTimeout: ActivityOptions['startToCloseTimeout']): ActivityOptions {
+  return { ...activityOptions, startToCloseTimeout, summary };
 }

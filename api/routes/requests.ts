@@ -13,6 +13,7 @@ import { recordIntake, startRequestWorkflow } from '../intake';
 import { presentForStaff } from '../presenter';
 import { IntakeBody, RequestIdParam } from '../schemas';
 import { archivedRequest, readRequest } from '../request-reads';
+import { timelinePage, TimelineQuery } from '../timeline';
 import { closedRequestError, performAction, queryState, recordRootCause } from '../workflow-calls';
 
 /** How long intake waits for the workflow's first steps (priority, assignee) before answering. */
@@ -46,7 +47,7 @@ function ifMatchOf(req: Request): number | undefined {
 }
 
 /** Agents see the requests they hold, and leads their group's; other staff see all. */
-function inScope(staff: StaffPrincipal, doc: RequestDocument): boolean {
+function inScope(staff: StaffPrincipal, doc: Pick<RequestDocument, 'assignee'>): boolean {
   if (staff.role !== 'agent') return true;
   if (doc.assignee?.id === staff.agentId) return true;
   return staff.lead && doc.assignee !== null && doc.assignee.group === staff.group;
@@ -88,6 +89,18 @@ export function requestRoutes({ db, temporal, config }: ApiDependencies): Router
     const doc = await readRequest(db, temporal, id);
     if (!inScope(staff, doc)) throw forbiddenError('this request is outside your scope');
     res.set('ETag', `"${doc.version}"`).json(await presentForStaff(db, doc, config.businessTimeZone));
+  });
+
+  router.get('/:id/timeline', async (req, res) => {
+    const staff = staffOf(req);
+    const id = parseOrThrow(RequestIdParam, req.params.id, 'id');
+    const query = parseOrThrow(TimelineQuery, req.query, 'query');
+    // Scope from the read model: it holds the assignee, open or closed, also once the workflow is gone.
+    const row = await db.selectFrom('requests').select(['assignee_id', 'group_id']).where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`no request ${id}`);
+    const assignee = row.assignee_id && row.group_id ? { id: row.assignee_id, group: row.group_id } : null;
+    if (!inScope(staff, { assignee })) throw forbiddenError('this request is outside your scope');
+    res.json(await timelinePage(db, id, query, config.businessTimeZone));
   });
 
   router.post('/:id/actions/:action', async (req, res) => {

@@ -12,7 +12,7 @@ import type { RequestActivities } from '../../contracts/activities';
 import type { RequestDocument } from '../../contracts/request';
 import type { TimelineActor, TimelineEvent } from '../../contracts/timeline';
 import type { Db } from '../../db/database';
-import { indexDefinitions, recordFreshRequest, startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
+import { indexDefinitions, raceOnHeldLock, recordFreshRequest, startActivityDatabase, type ActivityDatabase } from '../support/activity-database';
 
 let database: ActivityDatabase;
 let db: Db;
@@ -215,23 +215,16 @@ it('leaves the one row as it was when retried', async () => {
 
 it('leaves one row when duplicates race: both held on the unique index, then released together', async () => {
   const document = closed(await newRequest(), 14);
-  let both: Promise<void[]> | undefined;
   // A transaction holding an uncommitted row for the request makes both calls wait on the primary key.
-  await db
-    .transaction()
-    .execute(async (trx) => {
-      await trx
+  await raceOnHeldLock(
+    db,
+    (trx) =>
+      trx
         .insertInto('archived_requests')
         .values({ ...columnsOf(closed(document, 1)), archived_at: now })
-        .execute();
-      both = Promise.all([activities.archiveRequest({ document }), activities.archiveRequest({ document })]);
-      await waitForLockWaiters(db, 2);
-      throw new Error('roll back');
-    })
-    .catch((err: unknown) => {
-      if (!(err instanceof Error) || err.message !== 'roll back') throw err;
-    });
-  await both;
+        .execute(),
+    () => [activities.archiveRequest({ document }), activities.archiveRequest({ document })],
+  );
 
   const rows = await archivedRows(document.id);
   expect(rows).toHaveLength(1);

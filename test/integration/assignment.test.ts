@@ -30,7 +30,7 @@ import { DEFAULT_POLICY } from '../../contracts/policy';
 import type { CustomerTier, RequestType } from '../../contracts/request';
 import { createDatabase, type Db } from '../../db/database';
 import { initialDocument } from '../../rules/request-document';
-import { startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
+import { raceOnHeldLock, startActivityDatabase, type ActivityDatabase } from '../support/activity-database';
 import { requestInput } from '../support/fixtures';
 
 let database: ActivityDatabase;
@@ -582,13 +582,12 @@ describe('assignAgent', () => {
     it('twenty at once, all provably in flight together, fill exactly the 6 free places and no agent goes over capacity', async () => {
       const ids = await twentyRequests();
       // Hold both agents' rows so all 20 assignments are inside their transactions, waiting to take a load, before any proceeds.
-      let all: Promise<AssignmentResult[]> | undefined;
-      await db.transaction().execute(async (trx) => {
-        await trx.selectFrom('agents').select('id').where('group_id', '=', PARALLEL_GROUP).forUpdate().execute();
-        all = Promise.all(ids.map((id) => assign(id, [], wideActivities)));
-        await waitForLockWaiters(db, 20);
-      });
-      await expectExactlyTheFreePlacesFilled(ids, await all!);
+      const results = await raceOnHeldLock(
+        db,
+        (trx) => trx.selectFrom('agents').select('id').where('group_id', '=', PARALLEL_GROUP).forUpdate().execute(),
+        () => ids.map((id) => assign(id, [], wideActivities)),
+      );
+      await expectExactlyTheFreePlacesFilled(ids, results);
     });
 
     it('twenty at once, unaided (Promise.all), fill exactly the 6 free places and no agent goes over capacity', async () => {
@@ -688,13 +687,11 @@ describe('releaseAssignment', () => {
     expect((await agents())['A-T1']!.open).toBe(2);
 
     // Hold the row so both calls are provably inside their transactions, waiting, before either proceeds.
-    let both: Promise<void[]> | undefined;
-    await db.transaction().execute(async (trx) => {
-      await trx.selectFrom('requests').select('id').where('id', '=', id).forUpdate().execute();
-      both = Promise.all([activities.releaseAssignment({ requestId: id }), activities.releaseAssignment({ requestId: id })]);
-      await waitForLockWaiters(db, 2);
-    });
-    await both;
+    await raceOnHeldLock(
+      db,
+      (trx) => trx.selectFrom('requests').select('id').where('id', '=', id).forUpdate().execute(),
+      () => [activities.releaseAssignment({ requestId: id }), activities.releaseAssignment({ requestId: id })],
+    );
 
     expect((await agents())['A-T1']!.open).toBe(1);
     expect((await requestRow(id)).load_released_at).toEqual(now);

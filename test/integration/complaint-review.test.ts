@@ -15,7 +15,7 @@ import type { RequestActivities } from '../../contracts/activities';
 import type { ComplaintReviewDocument, RootCauseReview } from '../../contracts/complaint-review';
 import type { DeadlineEntry, RequestDocument } from '../../contracts/request';
 import type { Db } from '../../db/database';
-import { indexDefinitions, lockWaiters, recordFreshRequest, startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
+import { indexDefinitions, lockWaiters, recordFreshRequest, raceOnHeldLock, startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
 
 let database: ActivityDatabase;
 let db: Db;
@@ -199,23 +199,16 @@ it('leaves the one row as it was when retried', async () => {
 it('leaves one row when duplicates race: both held on the unique index, then released together', async () => {
   const requestId = await newComplaint();
   const review = reviewed(requestId, 3);
-  let both: Promise<void[]> | undefined;
   // A transaction holding an uncommitted row for the request makes both calls wait on the primary key.
-  await db
-    .transaction()
-    .execute(async (trx) => {
-      await trx
+  await raceOnHeldLock(
+    db,
+    (trx) =>
+      trx
         .insertInto('complaint_reviews')
         .values({ request_id: requestId, closed_at: CLOSED_AT, due_at: DUE_AT, state: 'pending', document: JSON.stringify(pending(requestId, 1)), version: 1, updated_at: now })
-        .execute();
-      both = Promise.all([activities.recordComplaintReview({ review }), activities.recordComplaintReview({ review })]);
-      await waitForLockWaiters(db, 2);
-      throw new Error('roll back');
-    })
-    .catch((err: unknown) => {
-      if (!(err instanceof Error) || err.message !== 'roll back') throw err;
-    });
-  await both;
+        .execute(),
+    () => [activities.recordComplaintReview({ review }), activities.recordComplaintReview({ review })],
+  );
 
   const rows = await reviewRows(requestId);
   expect(rows).toHaveLength(1);

@@ -13,7 +13,7 @@ import type { DeadlineEntry, DeadlineId, Feedback, RequestDocument, Solution, So
 import type { TimelineActor, TimelineEvent } from '../../contracts/timeline';
 import type { Db } from '../../db/database';
 import { initialDocument } from '../../rules/request-document';
-import { indexDefinitions, recordFreshRequest, startActivityDatabase, waitForLockWaiters, type ActivityDatabase } from '../support/activity-database';
+import { indexDefinitions, raceOnHeldLock, recordFreshRequest, startActivityDatabase, type ActivityDatabase } from '../support/activity-database';
 import { requestInput } from '../support/fixtures';
 
 let database: ActivityDatabase;
@@ -205,14 +205,12 @@ describe('the timeline', () => {
         { document: at(base, 3, { stage: 'assigned' }), timeline: events },
       ];
       if (order === 1) calls.reverse();
-      let both: Promise<void[]> | undefined;
-      await db.transaction().execute(async (trx) => {
-        // Holding the request's row makes both calls wait on it before they write anything.
-        await trx.selectFrom('requests').select('id').where('id', '=', base.id).forUpdate().execute();
-        both = Promise.all(calls.map((call) => activities.recordState(call)));
-        await waitForLockWaiters(db, 2);
-      });
-      await both;
+      // Holding the request's row makes both calls wait on it before they write anything.
+      await raceOnHeldLock(
+        db,
+        (trx) => trx.selectFrom('requests').select('id').where('id', '=', base.id).forUpdate().execute(),
+        () => calls.map((call) => activities.recordState(call)),
+      );
 
       expect(await timelineRows(base.id)).toEqual(events.map(rowOf));
       expect((await requestRow(base.id)).version).toBe(3);
@@ -232,22 +230,15 @@ describe('the timeline', () => {
     });
     // Older than the row: neither call updates (or locks) the request row, so both reach the key.
     const stale = { document: at(base, 4, { stage: 'analysis' }), timeline: [escalation] };
-    let both: Promise<void[]> | undefined;
-    await db
-      .transaction()
-      .execute(async (trx) => {
-        await trx
+    await raceOnHeldLock(
+      db,
+      (trx) =>
+        trx
           .insertInto('timeline_events')
           .values({ request_id: base.id, key: 'wf:9', at: '2026-11-28T01:00:00.000Z', type: 'reminder', actor: null, data: JSON.stringify({ held: true }) })
-          .execute();
-        both = Promise.all([activities.recordState(stale), activities.recordState(stale)]);
-        await waitForLockWaiters(db, 2);
-        throw new Error('roll back');
-      })
-      .catch((err: unknown) => {
-        if (!(err instanceof Error) || err.message !== 'roll back') throw err;
-      });
-    await both;
+          .execute(),
+      () => [activities.recordState(stale), activities.recordState(stale)],
+    );
 
     expect(await timelineRows(base.id)).toEqual([rowOf(escalation)]);
   });

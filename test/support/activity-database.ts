@@ -3,12 +3,13 @@
  * for the integration tests of activities that write the database and send
  * no e-mail (their mailer points at a closed port).
  */
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { createActivities } from '../../activities';
 import { createMailer } from '../../activities/notifications/mailer';
 import type { RequestActivities } from '../../contracts/activities';
 import type { IntakeDetails, RequestDocument } from '../../contracts/request';
 import { createDatabase, type Db } from '../../db/database';
+import type { Database } from '../../db/schema';
 import { migrateToLatest } from '../../db/migrate';
 import { startPostgresCluster } from '../../local/postgres-cluster';
 import { initialDocument } from '../../rules/request-document';
@@ -57,6 +58,29 @@ export async function waitForLockWaiters(db: Db, count: number, timeoutMs = 5_00
     if (Date.now() > deadline) throw new Error(`${waiting} of ${count} sessions waiting on the lock after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Races `racers` against a lock `hold` takes in a transaction: they all start
+ * inside it and it is rolled back, releasing them together, only once every
+ * one of them waits on the lock — a real race, not a matter of timing.
+ */
+export async function raceOnHeldLock<T>(db: Db, hold: (trx: Transaction<Database>) => Promise<unknown>, racers: () => Promise<T>[]): Promise<T[]> {
+  const release = new Error('release the held lock');
+  let raced: Promise<T[]> | undefined;
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      await hold(trx);
+      const started = racers();
+      raced = Promise.all(started);
+      await waitForLockWaiters(db, started.length);
+      throw release;
+    })
+    .catch((err: unknown) => {
+      if (err !== release) throw err;
+    });
+  return raced!;
 }
 
 /**
